@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * XmppReader: an incremental, namespace-aware expat parser for XMPP streams.
+ *
+ * It accepts the XML subset of RFC 6120 §11 only: UTF-8, no DOCTYPE or
+ * entity declarations, no comments, no processing instructions (the XML
+ * declaration itself is allowed), and it enforces limits on the size of one
+ * stanza, the nesting depth and the number of attributes per element.  Any
+ * violation is a fatal error for the stream: after it, feed() fails again.
+ *
+ * Bytes go in with xmpp_reader_feed(); complete events come out, in order,
+ * with xmpp_reader_pop().  In stream mode the root element is the stream
+ * header (an XMPP_READER_EVENT_STREAM_OPEN carrying an XmppNode with the
+ * root's attributes and no children), each child of the root is one
+ * XMPP_READER_EVENT_STANZA, and the end of the root is
+ * XMPP_READER_EVENT_STREAM_CLOSE.  In document mode the root element is
+ * itself returned as one STANZA event.
+ */
+#pragma once
+
+#include "xmpp-node.h"
+
+G_BEGIN_DECLS
+
+#define XMPP_READER_ERROR (xmpp_reader_error_quark ())
+GQuark xmpp_reader_error_quark (void);
+
+/**
+ * XmppReaderError:
+ * @XMPP_READER_ERROR_NOT_WELL_FORMED: XML syntax error (stream error
+ *   `not-well-formed`)
+ * @XMPP_READER_ERROR_RESTRICTED_XML: DOCTYPE, entity, comment or processing
+ *   instruction (stream error `restricted-xml`)
+ * @XMPP_READER_ERROR_BAD_ENCODING: not UTF-8 or invalid UTF-8
+ *   (`unsupported-encoding` / `not-well-formed`)
+ * @XMPP_READER_ERROR_LIMIT: a size, depth or attribute limit was exceeded
+ *   (`policy-violation`)
+ * @XMPP_READER_ERROR_CLOSED: data after the end of the stream or document
+ */
+typedef enum {
+  XMPP_READER_ERROR_NOT_WELL_FORMED,
+  XMPP_READER_ERROR_RESTRICTED_XML,
+  XMPP_READER_ERROR_BAD_ENCODING,
+  XMPP_READER_ERROR_LIMIT,
+  XMPP_READER_ERROR_CLOSED,
+} XmppReaderError;
+
+typedef struct {
+  gsize max_stanza_size;   /* bytes of one stanza, default 1 MiB */
+  guint max_depth;         /* element depth below the stream, default 64 */
+  guint max_attrs;         /* attributes on one element, default 64 */
+} XmppReaderLimits;
+
+#define XMPP_READER_DEFAULT_MAX_STANZA_SIZE (1024 * 1024)
+#define XMPP_READER_DEFAULT_MAX_DEPTH       64
+#define XMPP_READER_DEFAULT_MAX_ATTRS       64
+
+typedef enum {
+  XMPP_READER_EVENT_NONE,
+  XMPP_READER_EVENT_STREAM_OPEN,
+  XMPP_READER_EVENT_STANZA,
+  XMPP_READER_EVENT_STREAM_CLOSE,
+} XmppReaderEvent;
+
+typedef enum {
+  XMPP_READER_MODE_STREAM,
+  XMPP_READER_MODE_DOCUMENT,
+} XmppReaderMode;
+
+typedef struct _XmppReader XmppReader;
+
+/**
+ * xmpp_reader_new:
+ * @limits: (nullable): limits; %NULL, or a field of 0, takes the default
+ *
+ * Returns: (transfer full): a reader ready for the first byte
+ */
+XmppReader *xmpp_reader_new (XmppReaderMode          mode,
+                             const XmppReaderLimits *limits) G_GNUC_WARN_UNUSED_RESULT;
+/** xmpp_reader_free: frees @self and every queued event */
+void xmpp_reader_free (XmppReader *self);
+
+/**
+ * xmpp_reader_feed:
+ *
+ * Parses @len more bytes.  Complete events are queued for
+ * xmpp_reader_pop().  Events completed before an error stay queued.
+ *
+ * Returns: %FALSE with @error (XMPP_READER_ERROR) on a fatal error
+ */
+gboolean xmpp_reader_feed (XmppReader  *self,
+                           const char  *data,
+                           gsize        len,
+                           GError     **error);
+
+/**
+ * xmpp_reader_pop:
+ * @node: (out) (transfer full) (optional): the stanza, or the stream header
+ *
+ * Returns: the oldest queued event, %XMPP_READER_EVENT_NONE when none
+ */
+XmppReaderEvent xmpp_reader_pop (XmppReader  *self,
+                                 XmppNode   **node);
+
+/**
+ * xmpp_reader_reset:
+ *
+ * Forgets all state, queued events and unparsed bytes, ready for a new
+ * stream (after STARTTLS or SASL success, RFC 6120 §5.4.3.3 and §6.4.6).
+ */
+void xmpp_reader_reset (XmppReader *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XmppReader, xmpp_reader_free)
+
+G_END_DECLS
