@@ -2,10 +2,12 @@
 /*
  * XmppJid: an immutable, normalised XMPP address (RFC 7622).
  *
- * Parsing splits at the first '/' (resource) and the last '@' before it
- * (localpart), then prepares each part:
+ * Parsing splits at the first '/' (resource) and the first '@' before it
+ * (localpart; RFC 7622 §3.2, so "a@b@c" has the invalid domainpart "b@c"),
+ * then prepares each part:
  *   localpart — PRECIS UsernameCaseMapped (RFC 8265 §3.3): width mapping,
- *               case folding, NFC; RFC 7622 §3.3.1 forbids " & ' / : < > @;
+ *               lower-casing (RFC 8264 §9.3, not case folding), NFC;
+ *               RFC 7622 §3.3.1 forbids " & ' / : < > @;
  *   domainpart — IDNA2008 through libidn2 (stored as lower-case U-labels),
  *               or an IP literal; a trailing dot is removed;
  *   resourcepart — PRECIS OpaqueString (RFC 8265 §4.2): spaces mapped, NFC.
@@ -46,8 +48,9 @@ XmppJid *xmpp_jid_parse (const char  *str,
 
 /**
  * xmpp_jid_new:
- * @local: (nullable)
- * @resource: (nullable)
+ * @local: (nullable): the localpart, unprepared; "" is an error
+ * @domain: the domainpart, unprepared
+ * @resource: (nullable): the resourcepart, unprepared; "" is an error
  *
  * Returns: (transfer full) (nullable): the JID built from its parts
  */
@@ -78,6 +81,7 @@ gboolean xmpp_jid_is_bare (const XmppJid *self);
 XmppJid *xmpp_jid_dup_bare (const XmppJid *self) G_GNUC_WARN_UNUSED_RESULT;
 /**
  * xmpp_jid_with_resource:
+ * @resource: (nullable): the resourcepart to prepare; %NULL gives the bare JID
  *
  * Returns: (transfer full) (nullable): the bare part of @self with @resource
  */
@@ -85,10 +89,23 @@ XmppJid *xmpp_jid_with_resource (const XmppJid  *self,
                                  const char     *resource,
                                  GError        **error) G_GNUC_WARN_UNUSED_RESULT;
 
-/** xmpp_jid_equal: Returns: whether both full JIDs are the same (GEqualFunc) */
+/**
+ * xmpp_jid_equal:
+ * @a: (nullable): an #XmppJid
+ * @b: (nullable): an #XmppJid
+ *
+ * Returns: whether both full JIDs are the same (GEqualFunc); %NULL equals
+ *   only %NULL
+ */
 gboolean xmpp_jid_equal (gconstpointer a,
                          gconstpointer b);
-/** xmpp_jid_equal_bare: Returns: whether both bare JIDs are the same */
+/**
+ * xmpp_jid_equal_bare:
+ * @a: (nullable): an #XmppJid
+ * @b: (nullable): an #XmppJid
+ *
+ * Returns: whether both bare JIDs are the same; %NULL equals only %NULL
+ */
 gboolean xmpp_jid_equal_bare (const XmppJid *a,
                               const XmppJid *b);
 /** xmpp_jid_hash: Returns: a hash of the full JID (GHashFunc) */

@@ -37,6 +37,10 @@ GType xmpp_node_get_type (void) G_GNUC_CONST;
  * @name: local name of the element
  * @ns: (nullable): namespace URI; %NULL means "no namespace"
  *
+ * @name and @ns are interned (g_intern_string()), so pass names from code,
+ * not from the network.  Nodes from the reader do not always carry interned
+ * names: compare with xmpp_node_is(), never by pointer.
+ *
  * Returns: (transfer full): a new element without attributes or children
  */
 XmppNode *xmpp_node_new (const char *name,
@@ -187,13 +191,47 @@ char *xmpp_node_to_string (const XmppNode *self) G_GNUC_WARN_UNUSED_RESULT;
  * @xml: one complete element
  *
  * Parses a standalone element with the same restrictions and default
- * limits as the stream reader (tests, stored stanzas).
+ * limits as the stream reader (tests, stored stanzas).  The whole input must
+ * be that one element: an incomplete element or trailing data is an error.
+ * @len may be -1 when @xml is NUL-terminated.
  *
  * Returns: (transfer full) (nullable): the element, or %NULL with @error set
  */
 XmppNode *xmpp_node_parse (const char  *xml,
                            gssize       len,
                            GError     **error);
+
+/**
+ * xmpp_node_equal:
+ *
+ * Compares two trees: names, namespaces, attributes (in any order), text
+ * and children (in order).
+ *
+ * Returns: whether @a and @b are equal
+ */
+gboolean xmpp_node_equal (const XmppNode *a,
+                          const XmppNode *b);
+
+/*< private >*/
+/*
+ * For xmpp-reader.c only: builds a node from parser output, which is known
+ * to be valid, without interning.  @name and @ns are used as they are
+ * (they must then be interned) or copied when @name_owned / @ns_owned;
+ * @n_attrs reserves room.  Attributes are appended without looking for
+ * duplicates.
+ */
+G_GNUC_INTERNAL
+XmppNode *xmpp_node_new_parsed (const char *name,
+                                gboolean    name_owned,
+                                const char *ns,
+                                gboolean    ns_owned,
+                                guint       n_attrs);
+G_GNUC_INTERNAL
+void xmpp_node_append_parsed_attr (XmppNode   *self,
+                                   const char *name,
+                                   gsize       name_len,
+                                   const char *value,
+                                   gsize       value_len);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XmppNode, xmpp_node_unref)
 

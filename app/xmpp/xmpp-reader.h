@@ -45,10 +45,20 @@ typedef enum {
   XMPP_READER_ERROR_CLOSED,
 } XmppReaderError;
 
+/**
+ * XmppReaderLimits:
+ * @max_stanza_size: bytes of one stanza, from the `<` of its start tag to
+ *   the `>` of its end tag, default 1 MiB.  Bytes waiting outside any
+ *   stanza (an unfinished stream header or start tag) count as well, so a
+ *   never-ending tag or text fails as soon as it passes the limit.
+ * @max_depth: element depth, default 64; a stanza is at depth 1 (in
+ *   document mode, the root is)
+ * @max_attrs: attributes on one element, default 64
+ */
 typedef struct {
-  gsize max_stanza_size;   /* bytes of one stanza, default 1 MiB */
-  guint max_depth;         /* element depth below the stream, default 64 */
-  guint max_attrs;         /* attributes on one element, default 64 */
+  gsize max_stanza_size;
+  guint max_depth;
+  guint max_attrs;
 } XmppReaderLimits;
 
 #define XMPP_READER_DEFAULT_MAX_STANZA_SIZE (1024 * 1024)
@@ -92,6 +102,19 @@ gboolean xmpp_reader_feed (XmppReader  *self,
                            const char  *data,
                            gsize        len,
                            GError     **error);
+
+/**
+ * xmpp_reader_finish:
+ *
+ * Tells @self that no more bytes will come (the peer closed the
+ * connection, or the document is complete) and checks that the input
+ * ended where a document may end.
+ *
+ * Returns: %FALSE with @error (XMPP_READER_ERROR_NOT_WELL_FORMED) when the
+ *   stream or document is incomplete, or when an earlier error is pending
+ */
+gboolean xmpp_reader_finish (XmppReader  *self,
+                             GError     **error);
 
 /**
  * xmpp_reader_pop:

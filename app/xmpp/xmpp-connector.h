@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * XmppConnector: from a JID and a password to a bound, authenticated
+ * stream (RFC 6120 §§3–7).
+ *
+ *   RESOLVE ── explicit host:port, or SRV _xmpps-client._tcp (direct TLS,
+ *      │       ALPN "xmpp-client"), then SRV _xmpp-client._tcp, then the
+ *      │       domain itself on 5222; each candidate in turn until one
+ *      │       accepts a TCP connection
+ *      ▼
+ *   CONNECT ──direct TLS──▶ TLS ──▶ OPEN_SECURE
+ *      │
+ *      ▼ plain
+ *   OPEN_PLAIN ──▶ FEATURES_PLAIN ── no <starttls/> ──▶ FAIL (no credentials
+ *      │                                                 are ever sent)
+ *      ▼ <starttls/>
+ *   STARTTLS ── <proceed/> ──▶ TLS (handshake; bytes read before it are
+ *      │                            discarded; certificate checked against
+ *      │                            the JID's domain) ──▶ OPEN_SECURE
+ *      ▼ <failure/>
+ *     FAIL
+ *   OPEN_SECURE ──▶ FEATURES_SASL ──▶ AUTH ◀─▶ challenge/response
+ *                                      │ <success/> (server signature
+ *                                      │ verified) / <failure/> ──▶ FAIL
+ *                                      ▼                (never retried
+ *                                   OPEN_BOUND            with another
+ *                                      ▼                  mechanism)
+ *                                   FEATURES_BIND ──▶ BIND ──▶ (SESSION) ──▶ DONE
+ *
+ * A <stream:error/> in any state ends the attempt with its condition.  The
+ * whole attempt has one deadline (30 s by default).
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "xmpp-jid.h"
+#include "xmpp-stream.h"
+
+G_BEGIN_DECLS
+
+#define XMPP_TYPE_CONNECTOR (xmpp_connector_get_type ())
+G_DECLARE_FINAL_TYPE (XmppConnector, xmpp_connector, XMPP, CONNECTOR, GObject)
+
+/**
+ * XmppConnectorConfig:
+ * @jid: the account (a resource in it is used when @resource is %NULL)
+ * @password: the password
+ * @host: (nullable): connect here instead of resolving SRV records; the
+ *   certificate is still checked against the JID's domain
+ * @port: port for @host (0: 5222, or 5223 with @direct_tls)
+ * @direct_tls: with @host, speak TLS at once (XEP-0368) instead of STARTTLS
+ * @ca_file: (nullable): extra certificate authorities (PEM)
+ * @resource: (nullable): the resource to ask for; the server may change it
+ * @timeout_seconds: 0 for 30
+ * @log_func: (nullable): receives the protocol log, secrets masked
+ */
+typedef struct
+{
+  XmppJid *jid;
+  const char *password;
+  const char *host;
+  guint16 port;
+  gboolean direct_tls;
+  const char *ca_file;
+  const char *resource;
+  guint timeout_seconds;
+  XmppStreamLogFunc log_func;
+  gpointer log_data;
+} XmppConnectorConfig;
+
+/**
+ * xmpp_connector_new:
+ * @config: copied; the caller keeps ownership of its strings
+ *
+ * Returns: (transfer full): a connector for one attempt
+ */
+XmppConnector *xmpp_connector_new (const XmppConnectorConfig *config) G_GNUC_WARN_UNUSED_RESULT;
+
+/**
+ * xmpp_connector_set_stream_for_testing:
+ * @base: an already connected byte stream (an in-memory pipe)
+ *
+ * Skips resolution and TCP: the attempt starts on @base, as plain TCP, or
+ * as direct TLS when the config says so.
+ */
+void xmpp_connector_set_stream_for_testing (XmppConnector *self,
+                                            GIOStream     *base);
+
+/**
+ * xmpp_connector_connect_async:
+ *
+ * Runs the attempt.  Only one attempt per connector.
+ */
+void xmpp_connector_connect_async (XmppConnector       *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data);
+
+/**
+ * xmpp_connector_connect_finish:
+ *
+ * Returns: (transfer full) (nullable): the stream, bound and ready for
+ *   stanzas, or %NULL with an error in XMPP_STREAM_ERROR (DNS, REFUSED,
+ *   TIMEOUT, NO_TLS, TLS, CONDITION…) or XMPP_SASL_ERROR
+ */
+XmppStream *xmpp_connector_connect_finish (XmppConnector  *self,
+                                           GAsyncResult   *result,
+                                           GError        **error);
+
+/** xmpp_connector_get_bound_jid: Returns: (transfer none) (nullable): the full JID the server bound */
+XmppJid *xmpp_connector_get_bound_jid (XmppConnector *self);
+
+/**
+ * xmpp_connector_get_features:
+ *
+ * Returns: (transfer none) (nullable): the stream features offered after
+ *   authentication (stream management, CSI, …)
+ */
+XmppNode *xmpp_connector_get_features (XmppConnector *self);
+
+/** xmpp_connector_get_mechanism: Returns: (nullable): the SASL mechanism used */
+const char *xmpp_connector_get_mechanism (XmppConnector *self);
+
+G_END_DECLS

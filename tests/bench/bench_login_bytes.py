@@ -1,0 +1,176 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Bytes on the wire from TCP connect to "online with roster".
+
+A counting TCP proxy sits between petrel-cli and a fixture Prosody; alice
+has a roster of 500 contacts (a name and a group each, subscription both).
+Each run is a fresh connection through the proxy:
+
+  roster list (cold)    new profile: connect, log in, fetch the full roster,
+                        disconnect: the first-login cost
+  roster list (warm)    same profile again: a client with roster versioning
+                        (RFC 6121 section 2.6) gets an empty result
+  listen → online       `listen --json`, counted up to its "online" event
+
+with STARTTLS and direct TLS.  slixmpp's login + roster fetch through the
+same proxy is printed as a reference point.  The budget (default 65 KB,
+what Profanity 0.13 spends for the same login) applies to the cold
+STARTTLS run; over budget the script exits 1.
+
+    /usr/bin/python3 tests/bench/bench_login_bytes.py [--contacts N]
+        [--budget BYTES] [--runs N] [--json]
+
+PETREL_CLI names the petrel-cli binary (default build/app/cli/petrel-cli).
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+
+from counting_proxy import CountingProxy  # noqa: E402
+from prosody_fixture import (  # noqa: E402
+    Listener, PetrelCli, ProsodyServer, SlixPeer, petrel_cli_path,
+    roster_item, skip_unless_prosody)
+
+
+def contacts(n):
+    return [roster_item("contact%03d@localhost" % i,
+                        "Contact Number %03d" % i,
+                        ["Group %02d" % (i % 20)])
+            for i in range(n)]
+
+
+def measure(proxy, action):
+    """Run ACTION (which makes one connection); return (up, down, seconds)."""
+    proxy.reset()
+    t0 = time.monotonic()
+    out = action()
+    seconds = time.monotonic() - t0
+    proxy.wait_closed()
+    if isinstance(out, tuple):  # a snapshot taken mid-connection
+        up, down = out
+    else:
+        up, down = proxy.totals()
+    if len(proxy.connections) != 1:
+        raise SystemExit("expected one connection, saw %d"
+                         % len(proxy.connections))
+    return up, down, seconds
+
+
+def petrel_roster_list(cli, expect):
+    def action():
+        r = cli.run("roster", "list", "--json", timeout=120)
+        if r.returncode != 0:
+            raise SystemExit("petrel-cli failed: %r" % r)
+        n = len(r.json_lines())
+        if n != expect:
+            raise SystemExit("roster list showed %d contacts, want %d"
+                             % (n, expect))
+    return action
+
+
+def petrel_listen_online(cli, proxy):
+    def action():
+        with Listener(cli) as listener:
+            listener.wait_online(timeout=60)
+            return proxy.connections[0].snapshot()
+    return action
+
+
+def slixmpp_login(server, port):
+    def action():
+        peer = SlixPeer(server, "alice", resource="slix-bench",
+                        port_override=port)
+        peer.close()
+    return action
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--contacts", type=int, default=500)
+    ap.add_argument("--budget", type=int, default=65 * 1024,
+                    help="max bytes for the cold STARTTLS login (0: none)")
+    ap.add_argument("--runs", type=int, default=1,
+                    help="repeat each measurement and keep the smallest")
+    ap.add_argument("--json", action="store_true",
+                    help="print the rows as JSON lines instead of a table")
+    ap.add_argument("--no-slixmpp", action="store_true")
+    args = ap.parse_args()
+
+    skip_unless_prosody()
+    if not os.access(petrel_cli_path(), os.X_OK):
+        raise SystemExit("petrel-cli not found at %s (set PETREL_CLI)"
+                         % petrel_cli_path())
+
+    rows = []
+    with ProsodyServer(users={"alice": "alice-bench-pw"},
+                       rosters={"alice": contacts(args.contacts)},
+                       log_level="info") as server:
+        for mode in ("starttls", "direct-tls"):
+            direct = mode == "direct-tls"
+            target = server.direct_tls_port if direct else server.c2s_port
+            with CountingProxy(("127.0.0.1", target)) as proxy:
+                def fresh_cli():
+                    cli = PetrelCli(server)
+                    cli.add_account("alice", direct_tls=direct,
+                                    port=proxy.port)
+                    return cli
+
+                cold = []
+                warm = []
+                for _ in range(args.runs):
+                    cli = fresh_cli()
+                    cold.append(measure(proxy, petrel_roster_list(
+                        cli, args.contacts)))
+                    warm.append(measure(proxy, petrel_roster_list(
+                        cli, args.contacts)))
+                rows.append(("petrel-cli roster list (cold)", mode,
+                             min(cold, key=lambda r: r[0] + r[1])))
+                rows.append(("petrel-cli roster list (warm)", mode,
+                             min(warm, key=lambda r: r[0] + r[1])))
+                online = [measure(proxy, petrel_listen_online(fresh_cli(),
+                                                              proxy))
+                          for _ in range(args.runs)]
+                rows.append(("petrel-cli listen → online (cold)", mode,
+                             min(online, key=lambda r: r[0] + r[1])))
+                if not args.no_slixmpp:
+                    ref = [measure(proxy, slixmpp_login(server, proxy.port))
+                           for _ in range(args.runs)]
+                    rows.append(("slixmpp login + roster (reference)", mode,
+                                 min(ref, key=lambda r: r[0] + r[1])))
+
+    if args.json:
+        for what, mode, (up, down, secs) in rows:
+            print(json.dumps({"what": what, "mode": mode, "up": up,
+                              "down": down, "total": up + down,
+                              "seconds": round(secs, 3)}))
+    else:
+        print("Bytes on the wire, TCP connect to online with a %d-contact "
+              "roster (TLS included, TCP/IP headers not)" % args.contacts)
+        print()
+        print("%-36s %-10s %9s %9s %9s %8s" % ("client / run", "transport",
+                                               "up", "down", "total", "time"))
+        for what, mode, (up, down, secs) in rows:
+            print("%-36s %-10s %9d %9d %9d %7.2fs"
+                  % (what, mode, up, down, up + down, secs))
+
+    cold = next(r for r in rows if r[0].endswith("(cold)")
+                and r[1] == "starttls")
+    total = cold[2][0] + cold[2][1]
+    if args.budget:
+        verdict = "within" if total <= args.budget else "OVER"
+        print("\ncold STARTTLS login: %d bytes, %s the budget of %d bytes"
+              % (total, verdict, args.budget), file=sys.stderr)
+        if total > args.budget:
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,929 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A real Prosody server for integration tests.
+
+The fixture creates a private CA and a server certificate, writes a config
+with free loopback ports and a temporary data dir, starts Prosody in the
+foreground, registers users and stops it afterwards:
+
+    with ProsodyServer(users={"alice": "pw-a", "bob": "pw-b"}) as server:
+        server.c2s_port, server.direct_tls_port, server.ca_file, ...
+
+Accounts and rosters are written straight into Prosody's data dir in its own
+storage format (Lua tables; SCRAM keys computed here exactly as
+mod_auth_internal_hashed does), which takes milliseconds where
+`prosodyctl register` takes a fresh Lua process per user.  Rosters must be
+written before the server starts, because Prosody caches them.
+
+The module also carries the helpers the tests share: `make_ca` for an
+unrelated second CA, `free_port`, and `PetrelCli`, a thin runner for
+petrel-cli with its own profile dir.
+
+Only the Python standard library and the `openssl`/`prosody` programs are
+used; run it with /usr/bin/python3 (Debian's slixmpp lives there).
+"""
+
+import atexit
+import hashlib
+import hmac
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+PROSODY = shutil.which("prosody") or "/usr/bin/prosody"
+OPENSSL = shutil.which("openssl") or "/usr/bin/openssl"
+
+# The exit code meson (and automake) read as "skipped".
+SKIP_EXIT_CODE = 77
+
+# Directories are removed at exit even when a test dies before __exit__.
+_live_servers = set()
+
+
+def prosody_available():
+    return os.access(PROSODY, os.X_OK)
+
+
+def skip_unless_prosody():
+    """Exit with the skip code when Prosody is not installed."""
+    if not prosody_available():
+        print("SKIP: prosody is not installed", file=sys.stderr)
+        sys.exit(SKIP_EXIT_CODE)
+
+
+def free_port(host="127.0.0.1"):
+    """A port the kernel just handed out on HOST, closed again.
+
+    Another process could take it before Prosody binds it; ProsodyServer
+    notices and retries with fresh ports.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def closed_port(host="127.0.0.1"):
+    """A loopback port with nothing listening: connecting is refused."""
+    return free_port(host)
+
+
+# ---------------------------------------------------------------------------
+# Certificates
+
+def _openssl(*args, cwd=None):
+    subprocess.run([OPENSSL, *args], cwd=cwd, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def make_ca(directory, name="ca", cn="Petrel Test CA"):
+    """Create a self-signed EC P-256 CA in DIRECTORY.
+
+    Returns (cert_path, key_path).
+    """
+    cert = os.path.join(directory, name + ".pem")
+    key = os.path.join(directory, name + ".key")
+    _openssl("req", "-x509", "-newkey", "ec",
+             "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+             "-keyout", key, "-out", cert, "-days", "30",
+             "-subj", "/CN=" + cn,
+             "-addext", "basicConstraints=critical,CA:TRUE",
+             "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+    return cert, key
+
+
+def make_server_cert(directory, ca_cert, ca_key, domains, name="server"):
+    """Issue a server certificate for DOMAINS (SAN DNS entries) from the CA.
+
+    Returns (cert_path, key_path).
+    """
+    cert = os.path.join(directory, name + ".crt")
+    key = os.path.join(directory, name + ".key")
+    csr = os.path.join(directory, name + ".csr")
+    ext = os.path.join(directory, name + ".ext")
+    with open(ext, "w") as f:
+        f.write("basicConstraints=CA:FALSE\n"
+                "keyUsage=critical,digitalSignature,keyEncipherment\n"
+                "extendedKeyUsage=serverAuth\n"
+                "subjectAltName=" + ",".join("DNS:" + d for d in domains) + "\n")
+    _openssl("req", "-new", "-newkey", "ec",
+             "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+             "-keyout", key, "-out", csr, "-subj", "/CN=" + domains[0])
+    _openssl("x509", "-req", "-in", csr, "-CA", ca_cert, "-CAkey", ca_key,
+             "-CAcreateserial", "-out", cert, "-days", "30", "-extfile", ext)
+    return cert, key
+
+
+# ---------------------------------------------------------------------------
+# Prosody's storage format (util/datamanager.lua, util/serialization.lua)
+
+def _lua_string(s):
+    if isinstance(s, str):
+        s = s.encode("utf-8")
+    out = ['"']
+    for b in s:
+        c = chr(b)
+        if c in '"\\':
+            out.append("\\" + c)
+        elif 0x20 <= b < 0x7F:
+            out.append(c)
+        else:
+            # Decimal escapes keep the file ASCII whatever the bytes are.
+            out.append("\\%03d" % b)
+    out.append('"')
+    return "".join(out)
+
+
+def lua_value(v):
+    """Serialise a Python value as a Lua literal Prosody's loader accepts."""
+    if v is None:
+        return "nil"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, (str, bytes)):
+        return _lua_string(v)
+    if isinstance(v, dict):
+        parts = []
+        for k, val in v.items():
+            parts.append("[%s] = %s;" % (lua_value(k), lua_value(val)))
+        return "{ " + " ".join(parts) + " }"
+    if isinstance(v, (list, tuple)):
+        return "{ " + " ".join(lua_value(x) + ";" for x in v) + " }"
+    raise TypeError("cannot serialise %r" % (v,))
+
+
+def _path_encode(s):
+    # datamanager's encode(): every non-alphanumeric byte becomes %xx.
+    return "".join(c if c.isascii() and c.isalnum() else
+                   "".join("%%%02x" % b for b in c.encode("utf-8"))
+                   for c in s)
+
+
+def scram_credentials(password, hash_name="SHA-1", iterations=10000):
+    """The account record mod_auth_internal_hashed stores for PASSWORD."""
+    algo = {"SHA-1": "sha1", "SHA-256": "sha256"}[hash_name]
+    salt = str(uuid.uuid4())
+    salted = hashlib.pbkdf2_hmac(algo, password.encode("utf-8"),
+                                 salt.encode("ascii"), iterations)
+    client_key = hmac.new(salted, b"Client Key", algo).digest()
+    stored_key = hashlib.new(algo, client_key).hexdigest()
+    server_key = hmac.new(salted, b"Server Key", algo).hexdigest()
+    return {"stored_key": stored_key, "server_key": server_key,
+            "salt": salt, "iteration_count": iterations}
+
+
+def roster_item(jid, name=None, groups=(), subscription="both", ask=None):
+    """One contact for ProsodyServer(rosters=...)."""
+    item = {"jid": jid, "subscription": subscription, "groups": list(groups)}
+    if name is not None:
+        item["name"] = name
+    if ask is not None:
+        item["ask"] = ask
+    return item
+
+
+# ---------------------------------------------------------------------------
+# The server
+
+class ProsodyError(RuntimeError):
+    pass
+
+
+class ProsodyServer:
+    """A private Prosody on loopback.
+
+    users:    {"alice": "password"} on the first domain, or
+              {"alice@example.test": "password"} for another domain.
+    domains:  VirtualHosts; all of them are in the certificate's SAN.
+    modules:  extra modules_enabled entries (DEFAULT_MODULES are always on
+              unless named in without_modules).
+    without_modules: DEFAULT_MODULES to leave out (e.g. ("smacks",)).
+    rosters:  {"alice": [roster_item(...), ...]} written before start.
+    config_extra: Lua appended to the global section.
+    host_config_extra: Lua appended to every VirtualHost section.
+    components: {"muc.localhost": 'component_type'} e.g. "muc".
+    http:     give mod_http a free loopback port (for later WebSocket/BOSH).
+    cert_domains: SAN names of the one server certificate (default: all
+              domains and components); leave one out to test name checks.
+    log_level: Prosody's file log level ("debug" shows every stanza).
+    keep:     keep the temporary dir after stop (also: PETREL_KEEP_PROSODY=1).
+    """
+
+    # Debian's default prosody.cfg.lua, less what would open more doors
+    # (register, invites, admin_*) or slow tests down (limits); dialback
+    # is for s2s, which is off.
+    DEFAULT_MODULES = ("roster", "saslauth", "tls", "disco", "ping",
+                       "carbons", "smacks", "blocklist", "bookmarks", "pep",
+                       "private", "vcard4", "vcard_legacy", "csi_simple",
+                       "time", "uptime", "version", "posix")
+
+    def __init__(self, users=None, domains=("localhost",), modules=(),
+                 without_modules=(),
+                 rosters=None, config_extra="", host_config_extra="",
+                 components=None, http=False, password_hash="SHA-1",
+                 log_level="debug", keep=None, start_timeout=15.0,
+                 cert_domains=None):
+        self.domains = tuple(domains)
+        self.domain = self.domains[0]
+        self.users = dict(users or {})
+        self.modules = tuple(modules)
+        self.without_modules = tuple(without_modules)
+        self.rosters = dict(rosters or {})
+        self.config_extra = config_extra
+        self.host_config_extra = host_config_extra
+        self.components = dict(components or {})
+        self.http = http
+        self.password_hash = password_hash
+        self.log_level = log_level
+        if keep is None:
+            keep = os.environ.get("PETREL_KEEP_PROSODY") == "1"
+        self.keep = keep
+        self.start_timeout = start_timeout
+        self.cert_domains = (list(cert_domains) if cert_domains else
+                             list(self.domains) + list(self.components))
+
+        self.dir = None
+        self.proc = None
+        self.c2s_port = None
+        self.direct_tls_port = None
+        self.http_port = None
+        self.startup_seconds = None
+
+    # -- paths ---------------------------------------------------------------
+
+    @property
+    def data_dir(self):
+        return os.path.join(self.dir, "data")
+
+    @property
+    def log_file(self):
+        return os.path.join(self.dir, "prosody.log")
+
+    @property
+    def config_file(self):
+        return os.path.join(self.dir, "prosody.cfg.lua")
+
+    def jid(self, user):
+        return user if "@" in user else "%s@%s" % (user, self.domain)
+
+    def log_text(self):
+        try:
+            with open(self.log_file, errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+    def start(self):
+        t0 = time.monotonic()
+        self.dir = tempfile.mkdtemp(prefix="petrel-prosody-")
+        _live_servers.add(self)
+        try:
+            os.makedirs(self.data_dir)
+            self._make_certs()
+            for user, password in self.users.items():
+                self.add_user(user, password)
+            for user, items in self.rosters.items():
+                self.write_roster(user, items)
+            last_error = None
+            # A port picked by free_port() can be taken before Prosody binds
+            # it; then start over with fresh ports.
+            for _ in range(3):
+                self._pick_ports()
+                self._write_config()
+                try:
+                    self._launch()
+                    break
+                except ProsodyError as e:
+                    last_error = e
+                    self._kill()
+                    if "Failed to open server port" not in self.log_text():
+                        raise
+            else:
+                raise last_error
+        except BaseException:
+            self.stop()
+            raise
+        self.startup_seconds = time.monotonic() - t0
+        return self
+
+    def stop(self):
+        self._kill()
+        _live_servers.discard(self)
+        if self.dir and not self.keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
+        elif self.dir:
+            print("prosody fixture kept in %s" % self.dir, file=sys.stderr)
+
+    def restart(self):
+        """Stop and start Prosody again on the same ports and data."""
+        self._kill()
+        self._launch()
+
+    def _kill(self):
+        proc, self.proc = self.proc, None
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+    def _pick_ports(self):
+        self.c2s_port = free_port()
+        self.direct_tls_port = free_port()
+        while self.direct_tls_port == self.c2s_port:
+            self.direct_tls_port = free_port()
+        self.http_port = free_port() if self.http else None
+
+    def _launch(self):
+        with open(self.log_file, "a") as f:
+            f.write("-- fixture: launching prosody\n")
+        self.proc = subprocess.Popen(
+            [PROSODY, "--config", self.config_file, "-F"],
+            cwd=self.dir, stdin=subprocess.DEVNULL,
+            stdout=open(os.path.join(self.dir, "stdout.log"), "ab"),
+            stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + self.start_timeout
+        ports = [self.c2s_port, self.direct_tls_port]
+        if self.http_port:
+            ports.append(self.http_port)
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise ProsodyError("prosody exited with %d:\n%s"
+                                   % (self.proc.returncode, self._tail()))
+            log = self.log_text()
+            if "Failed to open server port" in log:
+                raise ProsodyError("prosody could not bind:\n" + self._tail())
+            # Logged once every host is loaded; the ports are listening
+            # once the main loop runs, so also wait for them to accept.
+            if "Hello and welcome to Prosody" in log.rsplit(
+                    "-- fixture: launching prosody", 1)[-1] \
+                    and all(self._accepts(p) for p in ports):
+                return
+            time.sleep(0.02)
+        raise ProsodyError("prosody did not start in %.0fs:\n%s"
+                           % (self.start_timeout, self._tail()))
+
+    @staticmethod
+    def _accepts(port):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+        except OSError:
+            return False
+
+    def _tail(self, n=40):
+        text = self.log_text()
+        try:
+            with open(os.path.join(self.dir, "stdout.log"),
+                      errors="replace") as f:
+                text += f.read()
+        except FileNotFoundError:
+            pass
+        return "\n".join(text.splitlines()[-n:])
+
+    # -- setup ---------------------------------------------------------------
+
+    def _make_certs(self):
+        certs = os.path.join(self.dir, "certs")
+        os.makedirs(certs)
+        self.ca_file, self.ca_key = make_ca(certs)
+        self.cert_file, self.key_file = make_server_cert(
+            certs, self.ca_file, self.ca_key, self.cert_domains)
+
+    def _write_config(self):
+        q = lua_value
+        ssl = "{ certificate = %s; key = %s; }" % (q(self.cert_file),
+                                                   q(self.key_file))
+        modules = [m for m in self.DEFAULT_MODULES
+                   if m not in self.without_modules]
+        modules += [m for m in self.modules if m not in modules]
+        lines = [
+            "-- Written by tests/integration/prosody_fixture.py",
+            # We run as whoever runs the tests, root in CI; mod_posix
+            # refuses root without this.
+            "run_as_root = true",
+            "pidfile = %s" % q(os.path.join(self.dir, "prosody.pid")),
+            "data_path = %s" % q(self.data_dir),
+            "certificates = %s" % q(os.path.join(self.dir, "certs")),
+            "log = { { levels = { min = %s }; to = \"file\"; filename = %s; } }"
+            % (q(self.log_level), q(self.log_file)),
+            "interfaces = { \"127.0.0.1\" }",
+            "local_interfaces = { \"127.0.0.1\" }",
+            "c2s_ports = { %d }" % self.c2s_port,
+            "c2s_direct_tls_ports = { %d }" % self.direct_tls_port,
+            # Nothing may bind a fixed port: s2s is autoloaded, the others
+            # bind when a module that needs them loads.
+            "s2s_ports = { }",
+            "s2s_direct_tls_ports = { }",
+            "component_ports = { }",
+            "legacy_ssl_ports = { }",
+            "proxy65_ports = { }",
+            "http_ports = { %s }" % (self.http_port or ""),
+            "https_ports = { }",
+            "ssl = %s" % ssl,
+            "authentication = \"internal_hashed\"",
+            "password_hash = %s" % q(self.password_hash),
+            "storage = \"internal\"",
+            "c2s_require_encryption = true",
+            "s2s_require_encryption = true",
+            "allow_unencrypted_plain_auth = false",
+            "allow_registration = false",
+            "modules_enabled = %s" % q(modules),
+            # s2s is autoloaded; without it a remote JID gets a prompt
+            # not-allowed error instead of a DNS lookup with no network.
+            "modules_disabled = %s" % q(["s2s"] + list(self.without_modules)),
+            self.config_extra,
+        ]
+        for domain in self.domains:
+            lines += ["", "VirtualHost %s" % q(domain),
+                      "  ssl = %s" % ssl, self.host_config_extra]
+        for name, kind in self.components.items():
+            lines += ["", "Component %s %s" % (q(name), q(kind)),
+                      "  ssl = %s" % ssl]
+        with open(self.config_file, "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+    def _store_path(self, user, store, ext="dat"):
+        node, _, domain = self.jid(user).partition("@")
+        d = os.path.join(self.data_dir, _path_encode(domain), store)
+        os.makedirs(d, exist_ok=True)
+        return os.path.join(d, "%s.%s" % (_path_encode(node.lower()), ext))
+
+    def _write_store(self, user, store, value):
+        path = self._store_path(user, store)
+        tmp = path + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("return %s;\n" % lua_value(value))
+        os.replace(tmp, path)
+
+    def add_user(self, user, password):
+        """Register USER (node or bare JID) with PASSWORD.
+
+        Safe while the server runs: Prosody reads accounts at login.
+        """
+        self.users[user] = password
+        self._write_store(user, "accounts",
+                          scram_credentials(password, self.password_hash))
+
+    def write_roster(self, user, items):
+        """Replace USER's roster; do it before start(), Prosody caches rosters."""
+        roster = {False: {"version": 1, "pending": {}}}
+        for it in items:
+            entry = {"subscription": it.get("subscription", "both"),
+                     "groups": {g: True for g in it.get("groups", ())}}
+            if it.get("name") is not None:
+                entry["name"] = it["name"]
+            if it.get("ask"):
+                entry["ask"] = it["ask"]
+            roster[it["jid"]] = entry
+        self.rosters[user] = list(items)
+        self._write_store(user, "roster", roster)
+
+    def prosodyctl(self, *args, check=True):
+        """Run prosodyctl against this server's config."""
+        return subprocess.run(["prosodyctl", "--config", self.config_file,
+                               *args], capture_output=True, text=True,
+                              check=check, timeout=60)
+
+
+@atexit.register
+def _stop_all():
+    for server in list(_live_servers):
+        server.stop()
+
+
+# ---------------------------------------------------------------------------
+# petrel-cli
+
+class CliResult:
+    def __init__(self, args, returncode, stdout, stderr):
+        self.args = args
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+
+    def json_lines(self):
+        return [json.loads(line) for line in self.stdout.splitlines()
+                if line.strip()]
+
+    def __repr__(self):
+        return ("<petrel-cli %s → %d\nstdout: %s\nstderr: %s>"
+                % (" ".join(self.args), self.returncode,
+                   self.stdout[-2000:], self.stderr[-4000:]))
+
+
+def petrel_cli_path():
+    path = os.environ.get("PETREL_CLI")
+    if path:
+        return path
+    here = os.path.dirname(os.path.abspath(__file__))
+    guess = os.path.join(here, "..", "..", "build", "app", "cli", "petrel-cli")
+    return os.path.normpath(guess)
+
+
+class PetrelCli:
+    """petrel-cli with a private profile dir (removed with the fixture)."""
+
+    def __init__(self, server=None, binary=None, profile=None):
+        self.binary = binary or petrel_cli_path()
+        self.server = server
+        self._own_profile = profile is None
+        self.profile = profile or tempfile.mkdtemp(prefix="petrel-profile-")
+        if self._own_profile:
+            atexit.register(shutil.rmtree, self.profile, True)
+
+    def env(self):
+        env = dict(os.environ)
+        env["PETREL_PROFILE"] = self.profile
+        env.setdefault("G_DEBUG", "gc-friendly,fatal-warnings")
+        env.setdefault("LC_ALL", "C.UTF-8")
+        return env
+
+    def argv(self, *args, account=None, verbose=False):
+        argv = [self.binary, "--profile", self.profile]
+        if account:
+            argv += ["--account", account]
+        if verbose:
+            argv.append("--verbose")
+        return argv + [str(a) for a in args]
+
+    def run(self, *args, account=None, verbose=False, input=None, timeout=60):
+        argv = self.argv(*args, account=account, verbose=verbose)
+        p = subprocess.run(argv, input=input, capture_output=True, text=True,
+                           env=self.env(), timeout=timeout)
+        return CliResult(argv[1:], p.returncode, p.stdout, p.stderr)
+
+    def popen(self, *args, account=None, verbose=False, **kw):
+        argv = self.argv(*args, account=account, verbose=verbose)
+        kw.setdefault("stdout", subprocess.PIPE)
+        kw.setdefault("stderr", subprocess.PIPE)
+        kw.setdefault("text", True)
+        return subprocess.Popen(argv, env=self.env(), **kw)
+
+    def add_account(self, user, password=None, direct_tls=False,
+                    ca_file=None, port=None, host="127.0.0.1",
+                    resource=None):
+        """`account add` for USER on self.server with the fixture CA."""
+        server = self.server
+        jid = server.jid(user) if server else user
+        if password is None:
+            password = server.users[user]
+        pwfile = os.path.join(self.profile, "pw-%s" % uuid.uuid4().hex)
+        with open(pwfile, "w") as f:
+            f.write(password + "\n")
+        os.chmod(pwfile, 0o600)
+        if port is None:
+            port = server.direct_tls_port if direct_tls else server.c2s_port
+        args = ["account", "add", jid, "--password-file", pwfile,
+                "--host", host, "--port", port,
+                "--ca-file", ca_file or server.ca_file]
+        if direct_tls:
+            args.append("--direct-tls")
+        if resource:
+            args += ["--resource", resource]
+        result = self.run(*args)
+        os.unlink(pwfile)
+        if result.returncode != 0:
+            raise AssertionError("account add failed: %r" % result)
+        return jid
+
+
+class Listener:
+    """`petrel-cli listen --json` in the background, read line by line."""
+
+    def __init__(self, cli, account=None, seconds=None, verbose=False):
+        import queue
+        import threading
+        args = ["listen", "--json"]
+        if seconds is not None:
+            args += ["--for", seconds]
+        self.proc = cli.popen(*args, account=account, verbose=verbose)
+        self.events = queue.Queue()
+        self.seen = []
+        self.stderr_lines = []
+
+        def pump_out():
+            for line in self.proc.stdout:
+                if line.strip():
+                    try:
+                        self.events.put(json.loads(line))
+                    except ValueError:
+                        self.events.put({"event": "<not json>",
+                                         "line": line})
+            self.events.put(None)
+
+        def pump_err():
+            for line in self.proc.stderr:
+                self.stderr_lines.append(line)
+
+        threading.Thread(target=pump_out, daemon=True).start()
+        threading.Thread(target=pump_err, daemon=True).start()
+
+    def wait_for(self, predicate, timeout=20):
+        """The first event matching PREDICATE, or AssertionError."""
+        import queue
+        for e in self.seen:
+            if predicate(e):
+                return e
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            try:
+                e = self.events.get(timeout=left)
+            except queue.Empty:
+                break
+            if e is None:
+                break
+            self.seen.append(e)
+            if predicate(e):
+                return e
+        raise AssertionError("no matching event; seen %r; exit %r; stderr:\n%s"
+                             % (self.seen, self.proc.poll(),
+                                "".join(self.stderr_lines)[-4000:]))
+
+    def wait_online(self, timeout=20):
+        return self.wait_for(lambda e: e.get("event") == "online", timeout)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+
+if __name__ == "__main__":
+    # Manual use: start a server and keep it up until Ctrl-C.
+    skip_unless_prosody()
+    with ProsodyServer(users={"alice": "alice-pw", "bob": "bob-pw"},
+                       keep=True) as s:
+        print("prosody up in %.2fs" % s.startup_seconds)
+        print("dir             %s" % s.dir)
+        print("c2s (STARTTLS)  127.0.0.1:%d" % s.c2s_port)
+        print("direct TLS      127.0.0.1:%d" % s.direct_tls_port)
+        print("CA              %s" % s.ca_file)
+        print("users           alice/alice-pw bob/bob-pw")
+        try:
+            while s.proc.poll() is None:
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass
+
+
+# ---------------------------------------------------------------------------
+# A third-party peer: python3-slixmpp in a thread of its own
+
+class SlixPeer:
+    """A slixmpp client logged in to the fixture, driven from test code.
+
+    Received messages land in `messages` (a queue of slixmpp Message
+    stanzas); `reply_with(msg) -> text` makes it answer every chat message
+    itself, to the sender's full JID or, with reply_to_bare, its bare JID.
+    """
+
+    def __init__(self, server, user, resource="slix", direct_tls=False,
+                 reply_with=None, reply_to_bare=False, timeout=20):
+        import queue
+        import threading
+        self.server = server
+        self.jid = "%s/%s" % (server.jid(user), resource)
+        self.password = server.users[user]
+        self.direct_tls = direct_tls
+        self.reply_with = reply_with
+        self.reply_to_bare = reply_to_bare
+        self.messages = queue.Queue()
+        self.presences = queue.Queue()
+        self._ready = threading.Event()
+        self._failed = None
+        self._loop = None
+        self.xmpp = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        if not self._ready.wait(timeout):
+            raise AssertionError("slixmpp peer did not log in in %ss" % timeout)
+        if self._failed:
+            raise AssertionError("slixmpp peer failed: %s" % self._failed)
+
+    def _run(self):
+        try:
+            self._run_loop()
+        except BaseException as e:  # noqa: BLE001 - reported to the test
+            self._failed = repr(e)
+            self._ready.set()
+
+    def _run_loop(self):
+        import asyncio
+        import logging
+
+        # Set before the import, which already warns about stringprep.
+        logging.getLogger("slixmpp").setLevel(
+            logging.DEBUG if os.environ.get("PETREL_SLIX_DEBUG") else
+            logging.CRITICAL)
+        import slixmpp
+
+        self._loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self._loop)
+        xmpp = slixmpp.ClientXMPP(self.jid, self.password)
+        xmpp.loop = self._loop
+        xmpp.ca_certs = self.server.ca_file
+        port = (self.server.direct_tls_port if self.direct_tls
+                else self.server.c2s_port)
+        # slixmpp resolves the JID's domain with its default port and
+        # ignores the port given to connect(); point both at the fixture.
+        xmpp.default_port = port
+        xmpp.use_ipv6 = False
+        xmpp.register_plugin("xep_0030")
+        xmpp.register_plugin("xep_0199")
+        self.xmpp = xmpp
+
+        async def session_start(_event):
+            xmpp.send_presence()
+            try:
+                await xmpp.get_roster(timeout=10)
+            except Exception as e:  # noqa: BLE001 - report any failure
+                self._failed = "roster: %r" % (e,)
+            self._ready.set()
+
+        def message(msg):
+            self.messages.put(msg)
+            if self.reply_with and msg["type"] in ("chat", "normal") \
+                    and msg["body"]:
+                to = msg["from"].bare if self.reply_to_bare else msg["from"]
+                xmpp.send_message(mto=to, mbody=self.reply_with(msg),
+                                  mtype=msg["type"])
+
+        def fail(reason):
+            self._failed = repr(reason)
+            self._ready.set()
+
+        xmpp.add_event_handler("session_start", session_start)
+        xmpp.add_event_handler("message", message)
+        xmpp.add_event_handler("presence", self.presences.put)
+        xmpp.add_event_handler("failed_auth", fail)
+        xmpp.add_event_handler("connection_failed", fail)
+        xmpp.connect(("127.0.0.1", port), use_ssl=self.direct_tls,
+                     force_starttls=not self.direct_tls)
+        self._loop.run_forever()
+        # slixmpp leaves its filter task pending; end it before closing.
+        pending = asyncio.all_tasks(self._loop)
+        for task in pending:
+            task.cancel()
+        self._loop.run_until_complete(
+            asyncio.gather(*pending, return_exceptions=True))
+        self._loop.close()
+
+    def call(self, fn, *args):
+        """Run FN(*ARGS) on the peer's loop and return its result."""
+        import concurrent.futures
+        fut = concurrent.futures.Future()
+
+        def go():
+            try:
+                fut.set_result(fn(*args))
+            except BaseException as e:  # noqa: BLE001 - hand it over
+                fut.set_exception(e)
+        self._loop.call_soon_threadsafe(go)
+        return fut.result(timeout=10)
+
+    def send_message(self, to, body, mtype="chat"):
+        self.call(lambda: self.xmpp.send_message(mto=to, mbody=body,
+                                                 mtype=mtype))
+
+    def wait_message(self, predicate=lambda m: True, timeout=20):
+        import queue
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError("slixmpp peer got no matching message")
+            try:
+                msg = self.messages.get(timeout=left)
+            except queue.Empty:
+                continue
+            if predicate(msg):
+                return msg
+
+    def close(self):
+        if self._loop is None or self._loop.is_closed():
+            return
+        import asyncio
+
+        async def bye():
+            try:
+                await asyncio.wait_for(
+                    self.xmpp.disconnect(wait=1.0), timeout=3)
+            except Exception:  # noqa: BLE001 - closing anyway
+                pass
+            self._loop.stop()
+        try:
+            asyncio.run_coroutine_threadsafe(bye(), self._loop)
+        except RuntimeError:
+            return
+        self._thread.join(timeout=5)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+# ---------------------------------------------------------------------------
+# unittest glue
+
+import unittest  # noqa: E402 - kept next to its only users
+
+
+class ServerTestCase(unittest.TestCase):
+    """One Prosody per test class, with `users` registered on it."""
+
+    users = {"alice": "alice-secret-1", "bob": "bob-secret-2"}
+    server_options = {}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = ProsodyServer(users=dict(cls.users),
+                                   **cls.server_options).start()
+        cls.addClassCleanup(cls.server.stop)
+
+    def cli(self, user=None, **account_options):
+        """A PetrelCli with its own profile; USER's account added if given."""
+        cli = PetrelCli(self.server)
+        if user is not None:
+            cli.add_account(user, **account_options)
+        return cli
+
+    def listen(self, cli, **kw):
+        listener = Listener(cli, **kw)
+        self.addCleanup(listener.stop)
+        return listener
+
+    def log_mark(self):
+        """Where the server log ends now; see log_since()."""
+        return len(self.server.log_text())
+
+    def log_since(self, mark):
+        return self.server.log_text()[mark:]
+
+    def assertSucceeded(self, result):
+        self.assertEqual(result.returncode, 0,
+                         "%r\n--- prosody log tail ---\n%s"
+                         % (result, self.server._tail(30)))
+
+    def assertFailedWith(self, result, pattern):
+        """Non-zero exit and a single stderr line matching PATTERN."""
+        import re
+        self.assertNotEqual(result.returncode, 0, repr(result))
+        self.assertEqual(result.stdout, "", "stdout must stay empty on "
+                         "failure: %r" % result)
+        lines = [l for l in result.stderr.splitlines() if l.strip()]
+        self.assertEqual(len(lines), 1,
+                         "want one error line on stderr: %r" % result)
+        self.assertRegex(lines[0], re.compile(pattern, re.I))
+        return lines[0]
+
+
+def run_tests():
+    """unittest.main() for an integration test file, with meson's skip code."""
+    skip_unless_prosody()
+    cli = petrel_cli_path()
+    if not os.access(cli, os.X_OK):
+        print("petrel-cli not found at %s (set PETREL_CLI)" % cli,
+              file=sys.stderr)
+        sys.exit(1)
+    unittest.main(verbosity=2)
