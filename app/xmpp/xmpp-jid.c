@@ -66,7 +66,9 @@ static const char * const part_names[] = { "localpart", "domainpart", "resourcep
 static char *
 quote_for_message (const char *str)
 {
-  g_autofree char *valid = g_utf8_make_valid (str, -1);
+  /* Enough bytes for QUOTE_MAX_CHARS characters and the ellipsis test;
+   * a character cut at the end becomes U+FFFD and is never shown. */
+  g_autofree char *valid = g_utf8_make_valid (str, strnlen (str, 4 * (QUOTE_MAX_CHARS + 1)));
   GString *out = g_string_new (NULL);
   guint n = 0;
 

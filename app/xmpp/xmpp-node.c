@@ -3,19 +3,21 @@
  * XmppNode: an XML element tree for stanzas.
  *
  * Layout, chosen for the reader's throughput (tests/bench/bench-reader.c):
+ * a parsed node is one allocation holding the node, its attribute array,
+ * the bytes of its attributes (each "name\0value\0"), of names that are
+ * not interned and, when the reader could tell its size in advance, of its
+ * text.  Attributes added later, and an attribute array or a text that
+ * outgrows its room, move to separate allocations; in_block() tells the
+ * two apart when freeing.  Otherwise the text buffer and the children
+ * array are created on first use.
  *
- *  - one allocation holds the node and room for the attributes it was
- *    created with; xmpp_node_set_attr() moves them to the heap only when an
- *    attribute is added beyond that room;
- *  - each attribute is one block, "name\0value\0";
- *  - the children array and the text buffer are created on first use;
- *  - names and namespaces given by code are interned.  Names read from the
- *    wire reuse the interned string when one exists and are otherwise copied
- *    into the node, so a peer sending endless new element names cannot grow
- *    GLib's never-freed quark table.
+ * Names and namespaces given by code are interned.  Names read from the
+ * wire reuse GLib's interned string when one exists and are otherwise
+ * copied into the node, so a peer sending endless new element names cannot
+ * grow GLib's never-freed quark table.
  *
- * The reference count is atomic, so a finished tree may be handed to another
- * thread; mutating a shared tree is not thread safe.
+ * The reference count is atomic, so a finished tree may be handed to
+ * another thread; mutating a shared tree is not thread safe.
  */
 #define G_LOG_DOMAIN "xmpp-node"
 
@@ -26,91 +28,110 @@
 #include <string.h>
 
 typedef struct {
-  char *name;   /* one block: name, NUL, value, NUL */
-  char *value;  /* points into the block of @name */
+  char *name;   /* name, NUL, value, NUL in one run of bytes */
+  char *value;  /* points just after the name's NUL */
 } XmppAttr;
 
-enum {
-  NAME_OWNED  = 1 << 0,
-  NS_OWNED    = 1 << 1,
-  ATTRS_HEAP  = 1 << 2,
-};
-
 struct _XmppNode {
-  gatomicrefcount ref_count;
-  guint flags;
+  int ref_count;
   guint n_attrs;
   guint attrs_size;
+  guint n_children;
+  guint children_size;
+  gsize text_len;
+  gsize text_size;
   const char *name;
   const char *ns;
   XmppAttr *attrs;
-  GPtrArray *children;
-  GString *text;
-  XmppAttr inline_attrs[];
+  XmppNode **children;
+  char *text;
+  const char *block_end;  /* end of the allocation that starts at the node */
 };
 
 G_DEFINE_BOXED_TYPE (XmppNode, xmpp_node, xmpp_node_ref, xmpp_node_unref)
 
-static XmppNode *
-node_alloc (const char *name,
-            gboolean    name_owned,
-            const char *ns,
-            gboolean    ns_owned,
-            guint       n_attrs)
+static inline gboolean
+in_block (const XmppNode *self,
+          const void     *p)
 {
-  XmppNode *self;
+  return (guintptr) p > (guintptr) self && (guintptr) p < (guintptr) self->block_end;
+}
 
-  self = g_malloc (sizeof (XmppNode) + n_attrs * sizeof (XmppAttr));
-  g_atomic_ref_count_init (&self->ref_count);
-  self->flags = 0;
+static inline XmppAttr *
+inline_attrs (const XmppNode *self)
+{
+  return (XmppAttr *) (self + 1);
+}
+
+static inline char *
+copy_string (char       *tail,
+             const char *str,
+             gsize       len)
+{
+  memcpy (tail, str, len);
+  tail[len] = '\0';
+  return tail + len + 1;
+}
+
+/*
+ * Allocates a node with room for @n_attrs attributes and @extra bytes for
+ * their strings, which start at *@tail.  A name or namespace to copy goes
+ * into the same block.
+ */
+static XmppNode *
+node_alloc (const char  *name,
+            gboolean     copy_name,
+            const char  *ns,
+            gboolean     copy_ns,
+            guint        n_attrs,
+            gsize        extra,
+            char       **tail)
+{
+  gsize name_size = copy_name ? strlen (name) + 1 : 0;
+  gsize ns_size = ns != NULL && copy_ns ? strlen (ns) + 1 : 0;
+  gsize size = sizeof (XmppNode) + n_attrs * sizeof (XmppAttr) + name_size + ns_size + extra;
+  XmppNode *self;
+  char *p;
+
+  self = g_malloc (size);
+  self->ref_count = 1;
   self->n_attrs = 0;
   self->attrs_size = n_attrs;
-  self->attrs = self->inline_attrs;
+  self->n_children = 0;
+  self->children_size = 0;
+  self->text_len = 0;
+  self->text_size = 0;
+  self->attrs = inline_attrs (self);
   self->children = NULL;
   self->text = NULL;
+  self->block_end = (const char *) self + size;
 
-  if (name_owned)
+  p = (char *) (self->attrs + n_attrs);
+  if (name_size > 0)
     {
-      self->name = g_strdup (name);
-      self->flags |= NAME_OWNED;
+      self->name = p;
+      p = copy_string (p, name, name_size - 1);
     }
   else
     self->name = name;
 
-  if (ns != NULL && ns_owned)
+  if (ns_size > 0)
     {
-      self->ns = g_strdup (ns);
-      self->flags |= NS_OWNED;
+      self->ns = p;
+      p = copy_string (p, ns, ns_size - 1);
     }
   else
     self->ns = ns;
 
+  *tail = p;
+
   return self;
-}
-
-static char *
-attr_block_new (const char  *name,
-                gsize        name_len,
-                const char  *value,
-                gsize        value_len,
-                char       **value_out)
-{
-  char *block = g_malloc (name_len + value_len + 2);
-
-  memcpy (block, name, name_len);
-  block[name_len] = '\0';
-  memcpy (block + name_len + 1, value, value_len);
-  block[name_len + 1 + value_len] = '\0';
-  *value_out = block + name_len + 1;
-
-  return block;
 }
 
 static void
 attrs_reserve (XmppNode *self,
                guint     n)
 {
-  XmppAttr *attrs;
   guint size;
 
   if (self->n_attrs + n <= self->attrs_size)
@@ -120,53 +141,142 @@ attrs_reserve (XmppNode *self,
   while (size < self->n_attrs + n)
     size *= 2;
 
-  if (self->flags & ATTRS_HEAP)
-    attrs = g_renew (XmppAttr, self->attrs, size);
+  if (self->attrs != inline_attrs (self))
+    self->attrs = g_renew (XmppAttr, self->attrs, size);
   else
     {
-      attrs = g_new (XmppAttr, size);
+      XmppAttr *attrs = g_new (XmppAttr, size);
+
       if (self->n_attrs > 0)
         memcpy (attrs, self->attrs, self->n_attrs * sizeof (XmppAttr));
-      self->flags |= ATTRS_HEAP;
+      self->attrs = attrs;
     }
 
-  self->attrs = attrs;
   self->attrs_size = size;
 }
 
 XmppNode *
-xmpp_node_new_parsed (const char *name,
-                      gboolean    name_owned,
-                      const char *ns,
-                      gboolean    ns_owned,
-                      guint       n_attrs)
+xmpp_node_new_parsed (const char         *name,
+                      gboolean            copy_name,
+                      const char         *ns,
+                      gboolean            copy_ns,
+                      const char * const *atts,
+                      guint               n_attrs,
+                      char                ns_sep,
+                      gsize               text_room)
 {
-  return node_alloc (name, name_owned, ns, ns_owned, n_attrs);
+  static const char xml_ns[] = XMPP_NS_XML;
+  gsize lens_on_stack[64];
+  gsize *lens = lens_on_stack;
+  gsize extra = 0;
+  guint n_qualified = 0;
+  XmppNode *self;
+  char *tail;
+
+  if (G_UNLIKELY (n_attrs > G_N_ELEMENTS (lens_on_stack) / 2))
+    lens = g_new (gsize, 2 * n_attrs);
+
+  /* Each attribute takes its name, its value, two NULs and, in the worst
+   * case "{uri}local" for "uri<sep>local", one more byte.  Names are short:
+   * one pass finds both their length and whether they are qualified. */
+  for (guint i = 0; i < n_attrs; i++)
+    {
+      const char *p = atts[2 * i];
+
+      while (*p != '\0' && *p != ns_sep)
+        p++;
+      if (G_UNLIKELY (*p != '\0'))
+        {
+          n_qualified++;
+          p += strlen (p);
+        }
+      lens[2 * i] = p - atts[2 * i];
+      lens[2 * i + 1] = strlen (atts[2 * i + 1]);
+      extra += lens[2 * i] + lens[2 * i + 1];
+    }
+  extra += 3 * n_attrs;
+  if (text_room > 0)
+    extra += text_room + 1;
+
+  self = node_alloc (name, copy_name, ns, copy_ns, n_attrs, extra, &tail);
+
+  for (guint i = 0; i < n_attrs; i++)
+    {
+      const char *attr_name = atts[2 * i];
+      gsize name_len = lens[2 * i];
+      const char *sep = n_qualified > 0 ? memchr (attr_name, ns_sep, name_len) : NULL;
+      XmppAttr *attr = &self->attrs[i];
+
+      attr->name = tail;
+      if (G_LIKELY (sep == NULL))
+        {
+          memcpy (tail, attr_name, name_len);
+          tail += name_len;
+        }
+      else
+        {
+          gsize uri_len = sep - attr_name;
+          gsize local_len = name_len - uri_len - 1;
+
+          if (uri_len == sizeof (xml_ns) - 1 && memcmp (attr_name, xml_ns, uri_len) == 0)
+            {
+              memcpy (tail, "xml:", 4);
+              tail += 4;
+            }
+          else
+            {
+              *tail++ = '{';
+              memcpy (tail, attr_name, uri_len);
+              tail += uri_len;
+              *tail++ = '}';
+            }
+          memcpy (tail, sep + 1, local_len);
+          tail += local_len;
+        }
+      *tail++ = '\0';
+      attr->value = tail;
+      tail = copy_string (tail, atts[2 * i + 1], lens[2 * i + 1]);
+    }
+  self->n_attrs = n_attrs;
+
+  if (text_room > 0)
+    {
+      self->text = tail;
+      self->text[0] = '\0';
+      self->text_size = text_room + 1;
+      tail += text_room + 1;
+    }
+
+  g_assert (tail <= self->block_end);
+
+  if (G_UNLIKELY (lens != lens_on_stack))
+    g_free (lens);
+
+  return self;
 }
 
 void
-xmpp_node_append_parsed_attr (XmppNode   *self,
-                              const char *name,
-                              gsize       name_len,
-                              const char *value,
-                              gsize       value_len)
+xmpp_node_set_parsed_children (XmppNode        *self,
+                               XmppNode *const *children,
+                               guint            n_children)
 {
-  XmppAttr *attr;
+  g_assert (self->n_children == 0 && self->children == NULL);
 
-  attrs_reserve (self, 1);
-  attr = &self->attrs[self->n_attrs++];
-  attr->name = attr_block_new (name, name_len, value, value_len, &attr->value);
+  self->children = g_memdup2 (children, n_children * sizeof (XmppNode *));
+  self->n_children = self->children_size = n_children;
 }
 
 XmppNode *
 xmpp_node_new (const char *name,
                const char *ns)
 {
+  char *tail;
+
   g_return_val_if_fail (name != NULL && *name != '\0', NULL);
 
   return node_alloc (g_intern_string (name), FALSE,
-                     ns != NULL && *ns != '\0' ? g_intern_string (ns) : NULL,
-                     FALSE, 0);
+                     ns != NULL && *ns != '\0' ? g_intern_string (ns) : NULL, FALSE,
+                     0, 0, &tail);
 }
 
 XmppNode *
@@ -174,7 +284,7 @@ xmpp_node_ref (XmppNode *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  g_atomic_ref_count_inc (&self->ref_count);
+  g_atomic_int_inc (&self->ref_count);
 
   return self;
 }
@@ -184,21 +294,25 @@ xmpp_node_unref (XmppNode *self)
 {
   g_return_if_fail (self != NULL);
 
-  if (!g_atomic_ref_count_dec (&self->ref_count))
+  if (!g_atomic_int_dec_and_test (&self->ref_count))
     return;
 
   for (guint i = 0; i < self->n_attrs; i++)
-    g_free (self->attrs[i].name);
-  if (self->flags & ATTRS_HEAP)
+    {
+      if (!in_block (self, self->attrs[i].name))
+        g_free (self->attrs[i].name);
+    }
+  if (self->attrs != inline_attrs (self))
     g_free (self->attrs);
-  if (self->flags & NAME_OWNED)
-    g_free ((char *) self->name);
-  if (self->flags & NS_OWNED)
-    g_free ((char *) self->ns);
+
   if (self->children != NULL)
-    g_ptr_array_unref (self->children);
-  if (self->text != NULL)
-    g_string_free (self->text, TRUE);
+    {
+      for (guint i = 0; i < self->n_children; i++)
+        xmpp_node_unref (self->children[i]);
+      g_free (self->children);
+    }
+  if (self->text != NULL && !in_block (self, self->text))
+    g_free (self->text);
 
   g_free (self);
 }
@@ -207,33 +321,35 @@ XmppNode *
 xmpp_node_copy (const XmppNode *self)
 {
   XmppNode *copy;
+  gsize extra = 0;
+  char *tail;
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  copy = node_alloc (self->name, (self->flags & NAME_OWNED) != 0,
-                     self->ns, (self->flags & NS_OWNED) != 0,
-                     self->n_attrs);
+  for (guint i = 0; i < self->n_attrs; i++)
+    extra += (self->attrs[i].value - self->attrs[i].name) + strlen (self->attrs[i].value) + 1;
+
+  copy = node_alloc (self->name, in_block (self, self->name),
+                     self->ns, in_block (self, self->ns),
+                     self->n_attrs, extra, &tail);
 
   for (guint i = 0; i < self->n_attrs; i++)
     {
       const XmppAttr *attr = &self->attrs[i];
-      gsize name_len = attr->value - attr->name - 1;
+      gsize size = (attr->value - attr->name) + strlen (attr->value) + 1;
 
-      xmpp_node_append_parsed_attr (copy, attr->name, name_len,
-                                    attr->value, strlen (attr->value));
+      memcpy (tail, attr->name, size);
+      copy->attrs[i].name = tail;
+      copy->attrs[i].value = tail + (attr->value - attr->name);
+      tail += size;
     }
+  copy->n_attrs = self->n_attrs;
 
-  if (self->text != NULL && self->text->len > 0)
-    copy->text = g_string_new_len (self->text->str, self->text->len);
+  if (self->text_len > 0)
+    xmpp_node_append_text (copy, self->text, self->text_len);
 
-  if (self->children != NULL && self->children->len > 0)
-    {
-      copy->children = g_ptr_array_new_full (self->children->len,
-                                             (GDestroyNotify) xmpp_node_unref);
-      for (guint i = 0; i < self->children->len; i++)
-        g_ptr_array_add (copy->children,
-                         xmpp_node_copy (g_ptr_array_index (self->children, i)));
-    }
+  for (guint i = 0; i < self->n_children; i++)
+    xmpp_node_take_child (copy, xmpp_node_copy (self->children[i]));
 
   return copy;
 }
@@ -319,6 +435,21 @@ xmpp_node_get_attr (const XmppNode *self,
   return attr != NULL ? attr->value : NULL;
 }
 
+static char *
+attr_new (const char  *name,
+          const char  *value,
+          char       **value_out)
+{
+  gsize name_len = strlen (name);
+  gsize value_len = strlen (value);
+  char *block = g_malloc (name_len + value_len + 2);
+
+  *value_out = copy_string (block, name, name_len);
+  copy_string (*value_out, value, value_len);
+
+  return block;
+}
+
 void
 xmpp_node_set_attr (XmppNode   *self,
                     const char *name,
@@ -326,6 +457,7 @@ xmpp_node_set_attr (XmppNode   *self,
 {
   XmppAttr *attr;
   guint index;
+  char *old;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (name != NULL && *name != '\0');
@@ -336,7 +468,8 @@ xmpp_node_set_attr (XmppNode   *self,
     {
       if (attr == NULL)
         return;
-      g_free (attr->name);
+      if (!in_block (self, attr->name))
+        g_free (attr->name);
       self->n_attrs--;
       memmove (&self->attrs[index], &self->attrs[index + 1],
                (self->n_attrs - index) * sizeof (XmppAttr));
@@ -345,17 +478,17 @@ xmpp_node_set_attr (XmppNode   *self,
 
   if (attr != NULL)
     {
-      /* @value may point into the block being replaced. */
-      char *old = attr->name;
-
-      attr->name = attr_block_new (name, strlen (name), value, strlen (value),
-                                   &attr->value);
-      g_free (old);
+      /* @name and @value may point into the bytes being replaced. */
+      old = attr->name;
+      attr->name = attr_new (name, value, &attr->value);
+      if (!in_block (self, old))
+        g_free (old);
       return;
     }
 
-  xmpp_node_append_parsed_attr (self, name, strlen (name),
-                                value, strlen (value));
+  attrs_reserve (self, 1);
+  attr = &self->attrs[self->n_attrs++];
+  attr->name = attr_new (name, value, &attr->value);
 }
 
 guint
@@ -386,7 +519,7 @@ xmpp_node_get_text (const XmppNode *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return self->text != NULL ? self->text->str : "";
+  return self->text != NULL ? self->text : "";
 }
 
 void
@@ -395,8 +528,9 @@ xmpp_node_set_text (XmppNode   *self,
 {
   g_return_if_fail (self != NULL);
 
+  self->text_len = 0;
   if (self->text != NULL)
-    g_string_truncate (self->text, 0);
+    self->text[0] = '\0';
   if (text != NULL)
     xmpp_node_append_text (self, text, -1);
 }
@@ -406,6 +540,8 @@ xmpp_node_append_text (XmppNode   *self,
                        const char *text,
                        gssize      len)
 {
+  gsize needed;
+
   g_return_if_fail (self != NULL);
   g_return_if_fail (text != NULL || len == 0);
 
@@ -414,9 +550,27 @@ xmpp_node_append_text (XmppNode   *self,
   if (len == 0)
     return;
 
-  if (self->text == NULL)
-    self->text = g_string_sized_new (len);
-  g_string_append_len (self->text, text, len);
+  needed = self->text_len + len + 1;
+  if (needed > self->text_size)
+    {
+      /* The first piece is often all there is: allocate it exactly. */
+      gsize size = self->text_size == 0 ? needed : MAX (needed, self->text_size * 2);
+
+      if (self->text != NULL && in_block (self, self->text))
+        {
+          char *heap = g_malloc (size);
+
+          memcpy (heap, self->text, self->text_len + 1);
+          self->text = heap;
+        }
+      else
+        self->text = g_realloc (self->text, size);
+      self->text_size = size;
+    }
+
+  memcpy (self->text + self->text_len, text, len);
+  self->text_len += len;
+  self->text[self->text_len] = '\0';
 }
 
 guint
@@ -424,7 +578,7 @@ xmpp_node_get_n_children (const XmppNode *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
-  return self->children != NULL ? self->children->len : 0;
+  return self->n_children;
 }
 
 XmppNode *
@@ -432,10 +586,9 @@ xmpp_node_get_child_at (const XmppNode *self,
                         guint           index)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  g_return_val_if_fail (self->children != NULL, NULL);
-  g_return_val_if_fail (index < self->children->len, NULL);
+  g_return_val_if_fail (index < self->n_children, NULL);
 
-  return g_ptr_array_index (self->children, index);
+  return self->children[index];
 }
 
 XmppNode *
@@ -446,15 +599,10 @@ xmpp_node_get_child (const XmppNode *self,
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  if (self->children == NULL)
-    return NULL;
-
-  for (guint i = 0; i < self->children->len; i++)
+  for (guint i = 0; i < self->n_children; i++)
     {
-      XmppNode *child = g_ptr_array_index (self->children, i);
-
-      if (node_is (child, name, ns))
-        return child;
+      if (node_is (self->children[i], name, ns))
+        return self->children[i];
     }
 
   return NULL;
@@ -483,9 +631,12 @@ xmpp_node_take_child (XmppNode *self,
   g_return_if_fail (child != NULL);
   g_return_if_fail (child != self);
 
-  if (self->children == NULL)
-    self->children = g_ptr_array_new_with_free_func ((GDestroyNotify) xmpp_node_unref);
-  g_ptr_array_add (self->children, child);
+  if (self->n_children == self->children_size)
+    {
+      self->children_size = MAX (4, self->children_size * 2);
+      self->children = g_renew (XmppNode *, self->children, self->children_size);
+    }
+  self->children[self->n_children++] = child;
 }
 
 XmppNode *
@@ -494,13 +645,14 @@ xmpp_node_add_child (XmppNode   *self,
                      const char *ns)
 {
   XmppNode *child;
+  char *tail;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (name != NULL && *name != '\0', NULL);
 
   if (ns == NULL)
     child = node_alloc (g_intern_string (name), FALSE,
-                        self->ns, (self->flags & NS_OWNED) != 0, 0);
+                        self->ns, in_block (self, self->ns), 0, 0, &tail);
   else
     child = xmpp_node_new (name, ns);
 
@@ -513,11 +665,16 @@ void
 xmpp_node_remove_child_at (XmppNode *self,
                            guint     index)
 {
-  g_return_if_fail (self != NULL);
-  g_return_if_fail (self->children != NULL);
-  g_return_if_fail (index < self->children->len);
+  XmppNode *child;
 
-  g_ptr_array_remove_index (self->children, index);
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (index < self->n_children);
+
+  child = self->children[index];
+  self->n_children--;
+  memmove (&self->children[index], &self->children[index + 1],
+           (self->n_children - index) * sizeof (XmppNode *));
+  xmpp_node_unref (child);
 }
 
 XmppNode *
@@ -606,8 +763,6 @@ gboolean
 xmpp_node_equal (const XmppNode *a,
                  const XmppNode *b)
 {
-  guint n_children;
-
   g_return_val_if_fail (a != NULL, FALSE);
   g_return_val_if_fail (b != NULL, FALSE);
 
@@ -617,17 +772,16 @@ xmpp_node_equal (const XmppNode *a,
   if (!str_equal0 (a->name, b->name) ||
       !str_equal0 (a->ns, b->ns) ||
       !attrs_equal (a, b) ||
-      strcmp (xmpp_node_get_text (a), xmpp_node_get_text (b)) != 0)
+      a->text_len != b->text_len ||
+      (a->text_len > 0 && memcmp (a->text, b->text, a->text_len) != 0))
     return FALSE;
 
-  n_children = xmpp_node_get_n_children (a);
-  if (n_children != xmpp_node_get_n_children (b))
+  if (a->n_children != b->n_children)
     return FALSE;
 
-  for (guint i = 0; i < n_children; i++)
+  for (guint i = 0; i < a->n_children; i++)
     {
-      if (!xmpp_node_equal (g_ptr_array_index (a->children, i),
-                            g_ptr_array_index (b->children, i)))
+      if (!xmpp_node_equal (a->children[i], b->children[i]))
         return FALSE;
     }
 

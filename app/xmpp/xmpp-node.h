@@ -214,24 +214,29 @@ gboolean xmpp_node_equal (const XmppNode *a,
 
 /*< private >*/
 /*
- * For xmpp-reader.c only: builds a node from parser output, which is known
- * to be valid, without interning.  @name and @ns are used as they are
- * (they must then be interned) or copied when @name_owned / @ns_owned;
- * @n_attrs reserves room.  Attributes are appended without looking for
- * duplicates.
+ * For xmpp-reader.c only: builds a node from expat output in one
+ * allocation.  @name and @ns are used as they are (they must then be
+ * interned) or copied when @copy_name / @copy_ns.  @atts is expat's
+ * NULL-terminated name/value array with @n_attrs pairs; a name of the form
+ * "uri<ns_sep>local" becomes "xml:local" for the XML namespace and
+ * "{uri}local" otherwise.  Attributes are not checked for duplicates.
+ * @text_room reserves room in the same allocation for that many bytes of
+ * text (a hint: more text moves to its own allocation).
  */
 G_GNUC_INTERNAL
-XmppNode *xmpp_node_new_parsed (const char *name,
-                                gboolean    name_owned,
-                                const char *ns,
-                                gboolean    ns_owned,
-                                guint       n_attrs);
+XmppNode *xmpp_node_new_parsed (const char         *name,
+                                gboolean            copy_name,
+                                const char         *ns,
+                                gboolean            copy_ns,
+                                const char * const *atts,
+                                guint               n_attrs,
+                                char                ns_sep,
+                                gsize               text_room);
+/* Gives @n_children nodes, with their references, to @self, which has none. */
 G_GNUC_INTERNAL
-void xmpp_node_append_parsed_attr (XmppNode   *self,
-                                   const char *name,
-                                   gsize       name_len,
-                                   const char *value,
-                                   gsize       value_len);
+void xmpp_node_set_parsed_children (XmppNode        *self,
+                                    XmppNode *const *children,
+                                    guint            n_children);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XmppNode, xmpp_node_unref)
 

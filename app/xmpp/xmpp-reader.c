@@ -24,12 +24,16 @@
  *
  * Limits (see XmppReaderLimits).  `mark` is the byte index from which bytes
  * count against max_stanza_size: the start of the current stanza, or the
- * end of the last complete event outside a stanza.  Handlers check it as
- * events arrive; after each slice given to expat, the bytes fed since
- * `mark` are checked as well, because expat buffers an unfinished token
- * (a start tag with endless attributes) without calling any handler.
- * Input is given to expat in slices of at most SLICE_SIZE bytes so that
- * expat never buffers more than the limit plus one slice.
+ * end of the last complete event outside a stanza.  After each slice given
+ * to expat, the bytes fed since `mark` are checked, which also catches an
+ * unfinished token that expat buffers without calling any handler (a start
+ * tag with endless attributes).  Input goes to expat in slices of at most
+ * SLICE_SIZE bytes, so neither expat's buffer nor a stanza's text grows
+ * more than one slice past the limit; the end tag of a stanza checks its
+ * exact size.  Depth and attribute counts are checked at each start tag.
+ *
+ * Nodes are built bottom-up: an element's finished children wait in
+ * `pending` until its end tag, then move into it as one exact-size array.
  */
 #define G_LOG_DOMAIN "xmpp-reader"
 
@@ -41,8 +45,10 @@
 /* 0xFF never occurs in UTF-8, so it cannot be part of a namespace URI. */
 #define NS_SEP     '\xFF'
 #define SLICE_SIZE (64 * 1024)
-/* Bounds the per-reader name cache against a peer inventing names. */
+/* Bounds the per-reader name cache against a peer inventing names; the
+ * table is kept at most half full. */
 #define MAX_CACHED_NAMES 512
+#define MIN_NAME_SLOTS   64
 
 G_DEFINE_QUARK (xmpp-reader-error-quark, xmpp_reader_error)
 
@@ -53,11 +59,19 @@ typedef struct {
 
 /* How one expanded expat element name maps onto an XmppNode. */
 typedef struct {
+  char *key;            /* expat's expanded name; NULL in an empty slot */
+  guint32 key_len;
+  guint32 hash;
   const char *name;     /* interned, or name_copy */
   const char *ns;       /* interned, ns_copy or NULL */
   char *name_copy;
   char *ns_copy;
 } ElementName;
+
+typedef struct {
+  XmppNode *node;
+  guint first_child;        /* its first child in pending */
+} OpenElement;
 
 struct _XmppReader {
   XmppReaderMode mode;
@@ -67,32 +81,32 @@ struct _XmppReader {
   GArray *events;           /* QueuedEvent */
   guint events_head;
 
-  /* Open elements of the current stanza: [0] holds a reference, the
-   * others are borrowed from their parents. */
-  GPtrArray *stack;
+  /* Open elements of the current stanza, and the finished children that
+   * wait for their parent's end tag, to be given to it in one exact-size
+   * array.  The reader owns every node in either. */
+  OpenElement *open;
+  guint n_open;
+  guint open_size;
+  XmppNode **pending;
+  guint n_pending;
+  guint pending_size;
   guint level;              /* open elements, the stream root included */
   guint depth_offset;       /* 1 in stream mode: the root is depth 0 */
 
   gint64 fed;               /* bytes given to expat since the reset */
   gint64 mark;              /* see the file comment */
-  gint64 start_tag_end;     /* end of the last start tag */
+  gint64 start_tag_end;     /* end of the current stanza's start tag */
 
   gboolean closed;
   GError *error;            /* the fatal error, once there is one */
 
-  GHashTable *element_names; /* expat name → ElementName */
-  GString *scratch;
+  /* Open-addressing cache of element names, so that a name costs a hash
+   * and a memcmp() rather than a lookup in GLib's locked quark table. */
+  ElementName *names;
+  guint n_names;
+  guint n_name_slots;
+  guint64 hash_seed;
 };
-
-static void
-element_name_free (gpointer data)
-{
-  ElementName *entry = data;
-
-  g_free (entry->name_copy);
-  g_free (entry->ns_copy);
-  g_free (entry);
-}
 
 /* Reuses the interned copy of @str when GLib has one, without interning. */
 static const char *
@@ -115,12 +129,13 @@ known_or_copy (const char  *str,
 
 static void
 element_name_resolve (const char  *expat_name,
+                      gsize        len,
                       ElementName *entry)
 {
-  const char *sep = strchr (expat_name, NS_SEP);
+  const char *sep = memchr (expat_name, NS_SEP, len);
   const char *local = sep != NULL ? sep + 1 : expat_name;
 
-  entry->name = known_or_copy (local, strlen (local), &entry->name_copy);
+  entry->name = known_or_copy (local, len - (local - expat_name), &entry->name_copy);
   if (sep != NULL)
     entry->ns = known_or_copy (expat_name, sep - expat_name, &entry->ns_copy);
   else
@@ -128,6 +143,133 @@ element_name_resolve (const char  *expat_name,
       entry->ns = NULL;
       entry->ns_copy = NULL;
     }
+}
+
+static void
+element_name_clear (ElementName *entry)
+{
+  g_clear_pointer (&entry->key, g_free);
+  g_clear_pointer (&entry->name_copy, g_free);
+  g_clear_pointer (&entry->ns_copy, g_free);
+}
+
+/* A seeded multiplicative hash, eight bytes at a time. */
+static inline guint32
+name_hash (const char *s,
+           gsize       len,
+           guint64     seed)
+{
+  guint64 h = seed ^ (len * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15));
+  guint64 v = 0;
+
+  if (len < 8)
+    {
+      for (gsize i = 0; i < len; i++)
+        v = (v << 8) | (guchar) s[i];
+    }
+  else
+    {
+      const char *last = s + len - 8;
+
+      for (; s < last; s += 8)
+        {
+          memcpy (&v, s, 8);
+          h = (h ^ v) * G_GUINT64_CONSTANT (0xFF51AFD7ED558CCD);
+          h ^= h >> 32;
+        }
+      /* The last eight bytes, overlapping the previous word if need be. */
+      memcpy (&v, last, 8);
+    }
+  h = (h ^ v) * G_GUINT64_CONSTANT (0xC4CEB9FE1A85EC53);
+  h ^= h >> 29;
+
+  return (guint32) h;
+}
+
+static guint
+name_slot (const ElementName *slots,
+           guint              n_slots,
+           guint32            hash,
+           const char        *key,
+           gsize              len)
+{
+  guint mask = n_slots - 1;
+  guint i;
+
+  for (i = hash & mask; slots[i].key != NULL; i = (i + 1) & mask)
+    {
+      if (slots[i].hash == hash && slots[i].key_len == len &&
+          memcmp (slots[i].key, key, len) == 0)
+        break;
+    }
+
+  return i;
+}
+
+static void
+names_grow (XmppReader *self)
+{
+  guint n_slots = MAX (MIN_NAME_SLOTS, self->n_name_slots * 2);
+  ElementName *slots = g_new0 (ElementName, n_slots);
+
+  for (guint i = 0; i < self->n_name_slots; i++)
+    {
+      ElementName *old = &self->names[i];
+
+      if (old->key != NULL)
+        slots[name_slot (slots, n_slots, old->hash, old->key, old->key_len)] = *old;
+    }
+
+  g_free (self->names);
+  self->names = slots;
+  self->n_name_slots = n_slots;
+}
+
+static void
+names_clear (XmppReader *self)
+{
+  for (guint i = 0; i < self->n_name_slots; i++)
+    element_name_clear (&self->names[i]);
+  g_clear_pointer (&self->names, g_free);
+  self->n_names = 0;
+  self->n_name_slots = 0;
+}
+
+/* Returns the cached entry for @expat_name, or fills @tmp when full. */
+static const ElementName *
+lookup_name (XmppReader  *self,
+             const char  *expat_name,
+             ElementName *tmp)
+{
+  gsize len = strlen (expat_name);
+  guint32 hash = name_hash (expat_name, len, self->hash_seed);
+  ElementName *entry;
+  guint i;
+
+  i = name_slot (self->names, self->n_name_slots, hash, expat_name, len);
+  if (G_LIKELY (self->names[i].key != NULL))
+    return &self->names[i];
+
+  if (self->n_names >= MAX_CACHED_NAMES || len > G_MAXUINT32)
+    {
+      element_name_resolve (expat_name, len, tmp);
+      return tmp;
+    }
+
+  if (2 * (self->n_names + 1) > self->n_name_slots)
+    {
+      names_grow (self);
+      i = name_slot (self->names, self->n_name_slots, hash, expat_name, len);
+    }
+
+  entry = &self->names[i];
+  element_name_resolve (expat_name, len, entry);
+  entry->key = g_strndup (expat_name, len);
+  entry->key_len = len;
+  entry->hash = hash;
+  self->n_names++;
+
+  return entry;
 }
 
 static void
@@ -166,82 +308,52 @@ check_size (XmppReader *self,
   return TRUE;
 }
 
-/* Maps an attribute name from expat onto the XmppNode convention. */
-static const char *
-map_attr_name (XmppReader *self,
-               const char *expat_name,
-               gsize      *len)
+/*
+ * How many bytes of text the element that just started will hold at most,
+ * when it can be told from the input buffered so far: the raw bytes up to
+ * the next '<' (entity and character references only get shorter).  It
+ * lets the node take its text in its own allocation.
+ */
+static gsize
+text_room (XmppReader *self)
 {
-  static const char xml_ns[] = XMPP_NS_XML "\xFF";
-  const char *sep = strchr (expat_name, NS_SEP);
+  const char *buffer, *text, *lt;
+  int offset, size, count;
 
-  if (G_LIKELY (sep == NULL))
-    {
-      *len = strlen (expat_name);
-      return expat_name;
-    }
+  buffer = XML_GetInputContext (self->parser, &offset, &size);
+  count = XML_GetCurrentByteCount (self->parser);
+  if (buffer == NULL || count < 2 || offset + count >= size)
+    return 0;
 
-  g_string_truncate (self->scratch, 0);
-  if ((gsize) (sep - expat_name) == sizeof (xml_ns) - 2 &&
-      memcmp (expat_name, xml_ns, sizeof (xml_ns) - 1) == 0)
-    {
-      g_string_append (self->scratch, "xml:");
-      g_string_append (self->scratch, sep + 1);
-    }
-  else
-    {
-      g_string_append_c (self->scratch, '{');
-      g_string_append_len (self->scratch, expat_name, sep - expat_name);
-      g_string_append_c (self->scratch, '}');
-      g_string_append (self->scratch, sep + 1);
-    }
+  /* An empty-element tag has no text of its own. */
+  text = buffer + offset + count;
+  if (text[-2] == '/')
+    return 0;
 
-  *len = self->scratch->len;
-  return self->scratch->str;
+  lt = memchr (text, '<', size - (offset + count));
+
+  return lt != NULL ? (gsize) (lt - text) : 0;
 }
 
 static XmppNode *
-build_node (XmppReader  *self,
-            const char  *expat_name,
-            const char **atts,
-            guint        n_attrs)
+build_node (XmppReader         *self,
+            const char         *expat_name,
+            const char * const *atts,
+            guint               n_attrs,
+            gsize               room)
 {
-  ElementName *entry;
+  const ElementName *entry;
   ElementName tmp;
   XmppNode *node;
 
-  entry = g_hash_table_lookup (self->element_names, expat_name);
-  if (G_UNLIKELY (entry == NULL))
-    {
-      if (g_hash_table_size (self->element_names) < MAX_CACHED_NAMES)
-        {
-          entry = g_new (ElementName, 1);
-          element_name_resolve (expat_name, entry);
-          g_hash_table_insert (self->element_names, g_strdup (expat_name), entry);
-        }
-      else
-        {
-          element_name_resolve (expat_name, &tmp);
-          entry = &tmp;
-        }
-    }
-
+  entry = lookup_name (self, expat_name, &tmp);
   node = xmpp_node_new_parsed (entry->name, entry->name_copy != NULL,
                                entry->ns, entry->ns_copy != NULL,
-                               n_attrs);
+                               atts, n_attrs, NS_SEP, room);
   if (entry == &tmp)
     {
       g_free (tmp.name_copy);
       g_free (tmp.ns_copy);
-    }
-
-  for (guint i = 0; i < n_attrs; i++)
-    {
-      const char *value = atts[2 * i + 1];
-      gsize name_len;
-      const char *name = map_attr_name (self, atts[2 * i], &name_len);
-
-      xmpp_node_append_parsed_attr (node, name, name_len, value, strlen (value));
     }
 
   return node;
@@ -263,7 +375,7 @@ start_stream (XmppReader  *self,
     }
 
   queue_event (self, XMPP_READER_EVENT_STREAM_OPEN,
-               build_node (self, expat_name, atts, n_attrs));
+               build_node (self, expat_name, atts, n_attrs, 0));
 }
 
 static void XMLCALL
@@ -272,16 +384,12 @@ start_element_cb (void        *user_data,
                   const char **atts)
 {
   XmppReader *self = user_data;
-  gint64 index;
   guint depth;
   guint n_attrs;
-  XmppNode *node;
 
   if (G_UNLIKELY (self->error != NULL))
     return;
 
-  index = XML_GetCurrentByteIndex (self->parser);
-  self->start_tag_end = index + XML_GetCurrentByteCount (self->parser);
   self->level++;
   depth = self->level - self->depth_offset;
 
@@ -296,7 +404,8 @@ start_element_cb (void        *user_data,
   if (G_UNLIKELY (depth == 0))
     {
       start_stream (self, expat_name, atts, n_attrs);
-      self->mark = self->start_tag_end;
+      self->mark = XML_GetCurrentByteIndex (self->parser) +
+                   XML_GetCurrentByteCount (self->parser);
       return;
     }
 
@@ -306,15 +415,37 @@ start_element_cb (void        *user_data,
       return;
     }
 
+  /* Sizes are checked where a stanza starts and ends; in between, the
+   * check after each slice in parse() bounds them. */
   if (depth == 1)
-    self->mark = index;
-  if (!check_size (self, self->start_tag_end))
-    return;
+    {
+      self->mark = XML_GetCurrentByteIndex (self->parser);
+      self->start_tag_end = self->mark + XML_GetCurrentByteCount (self->parser);
+      if (!check_size (self, self->start_tag_end))
+        return;
+    }
 
-  node = build_node (self, expat_name, atts, n_attrs);
-  if (self->stack->len > 0)
-    xmpp_node_take_child (g_ptr_array_index (self->stack, self->stack->len - 1), node);
-  g_ptr_array_add (self->stack, node);
+  if (G_UNLIKELY (self->n_open == self->open_size))
+    {
+      self->open_size = MAX (16, self->open_size * 2);
+      self->open = g_renew (OpenElement, self->open, self->open_size);
+    }
+  self->open[self->n_open].node = build_node (self, expat_name, atts, n_attrs,
+                                              text_room (self));
+  self->open[self->n_open].first_child = self->n_pending;
+  self->n_open++;
+}
+
+/* The end of the current event; an empty-element tag ends with its start. */
+static gint64
+event_end (XmppReader *self)
+{
+  int count = XML_GetCurrentByteCount (self->parser);
+
+  if (count == 0)
+    return self->start_tag_end;
+
+  return XML_GetCurrentByteIndex (self->parser) + count;
 }
 
 static void XMLCALL
@@ -322,38 +453,53 @@ end_element_cb (void       *user_data,
                 const char *expat_name)
 {
   XmppReader *self = user_data;
-  gint64 end;
-  int count;
+  OpenElement *element;
   XmppNode *node;
+  gint64 end;
 
   if (G_UNLIKELY (self->error != NULL))
     return;
 
-  /* An empty-element tag has no bytes of its own: it ended with its start. */
-  count = XML_GetCurrentByteCount (self->parser);
-  if (count > 0)
-    end = XML_GetCurrentByteIndex (self->parser) + count;
-  else
-    end = self->start_tag_end;
-
   self->level--;
 
-  if (G_UNLIKELY (self->stack->len == 0))
+  if (G_UNLIKELY (self->n_open == 0))
     {
       /* The end of the stream root. */
       g_assert (self->level == 0 && self->mode == XMPP_READER_MODE_STREAM);
       self->closed = TRUE;
-      self->mark = end;
+      self->mark = XML_GetCurrentByteIndex (self->parser) +
+                   XML_GetCurrentByteCount (self->parser);
       queue_event (self, XMPP_READER_EVENT_STREAM_CLOSE, NULL);
       return;
     }
 
-  if (!check_size (self, end))
-    return;
+  element = &self->open[--self->n_open];
+  node = element->node;
+  if (self->n_pending > element->first_child)
+    {
+      xmpp_node_set_parsed_children (node, self->pending + element->first_child,
+                                     self->n_pending - element->first_child);
+      self->n_pending = element->first_child;
+    }
 
-  node = g_ptr_array_steal_index (self->stack, self->stack->len - 1);
-  if (self->stack->len > 0)
-    return;
+  if (self->n_open > 0)
+    {
+      if (G_UNLIKELY (self->n_pending == self->pending_size))
+        {
+          self->pending_size = MAX (16, self->pending_size * 2);
+          self->pending = g_renew (XmppNode *, self->pending, self->pending_size);
+        }
+      self->pending[self->n_pending++] = node;
+      return;
+    }
+
+  /* The end of a stanza. */
+  end = event_end (self);
+  if (!check_size (self, end))
+    {
+      xmpp_node_unref (node);
+      return;
+    }
 
   self->mark = end;
   queue_event (self, XMPP_READER_EVENT_STANZA, node);
@@ -367,25 +513,20 @@ character_data_cb (void       *user_data,
                    int         len)
 {
   XmppReader *self = user_data;
-  gint64 end;
 
   if (G_UNLIKELY (self->error != NULL))
     return;
 
-  end = XML_GetCurrentByteIndex (self->parser) +
-        XML_GetCurrentByteCount (self->parser);
-
-  if (self->stack->len == 0)
+  if (G_UNLIKELY (self->n_open == 0))
     {
-      /* Whitespace between stanzas (RFC 6120 §11.7) is dropped. */
-      self->mark = end;
+      /* Whitespace between stanzas (RFC 6120 §4.6.1 keepalives) is
+       * dropped, and does not count as part of the next stanza. */
+      self->mark = XML_GetCurrentByteIndex (self->parser) +
+                   XML_GetCurrentByteCount (self->parser);
       return;
     }
 
-  if (!check_size (self, end))
-    return;
-
-  xmpp_node_append_text (g_ptr_array_index (self->stack, self->stack->len - 1), s, len);
+  xmpp_node_append_text (self->open[self->n_open - 1].node, s, len);
 }
 
 static void XMLCALL
@@ -486,9 +627,12 @@ create_parser (XmppReader *self)
 static void
 clear_state (XmppReader *self)
 {
-  if (self->stack->len > 0)
-    xmpp_node_unref (g_ptr_array_index (self->stack, 0));
-  g_ptr_array_set_size (self->stack, 0);
+  for (guint i = 0; i < self->n_open; i++)
+    xmpp_node_unref (self->open[i].node);
+  self->n_open = 0;
+  for (guint i = 0; i < self->n_pending; i++)
+    xmpp_node_unref (self->pending[i]);
+  self->n_pending = 0;
 
   for (guint i = self->events_head; i < self->events->len; i++)
     g_clear_pointer (&g_array_index (self->events, QueuedEvent, i).node, xmpp_node_unref);
@@ -527,10 +671,8 @@ xmpp_reader_new (XmppReaderMode          mode,
     self->limits.max_attrs = XMPP_READER_DEFAULT_MAX_ATTRS;
 
   self->events = g_array_sized_new (FALSE, FALSE, sizeof (QueuedEvent), 16);
-  self->stack = g_ptr_array_sized_new (16);
-  self->element_names = g_hash_table_new_full (g_str_hash, g_str_equal,
-                                               g_free, element_name_free);
-  self->scratch = g_string_sized_new (128);
+  self->hash_seed = ((guint64) g_random_int () << 32) | g_random_int ();
+  names_grow (self);
   create_parser (self);
 
   return self;
@@ -544,9 +686,9 @@ xmpp_reader_free (XmppReader *self)
 
   clear_state (self);
   g_array_unref (self->events);
-  g_ptr_array_unref (self->stack);
-  g_hash_table_unref (self->element_names);
-  g_string_free (self->scratch, TRUE);
+  g_free (self->open);
+  g_free (self->pending);
+  names_clear (self);
   g_free (self);
 }
 

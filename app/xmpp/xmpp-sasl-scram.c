@@ -466,7 +466,9 @@ static gboolean
 server_error (const char  *reason,
               GError     **error)
 {
-  g_autofree char *clipped = g_utf8_substring (reason, 0, MAX_REASON_CHARS);
+  /* g_utf8_substring() does not stop at the NUL: clamp the end first. */
+  glong chars = MIN (g_utf8_strlen (reason, -1), MAX_REASON_CHARS);
+  g_autofree char *clipped = g_utf8_substring (reason, 0, chars);
   XmppSaslError code = XMPP_SASL_ERROR_FAILURE;
 
   for (char *p = clipped; *p != '\0'; p++)

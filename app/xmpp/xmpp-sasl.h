@@ -14,9 +14,21 @@
  *
  * The server signature (v=) must verify before success is believed; a SCRAM
  * exchange that ends without it is a failure.  XEP-0474 (SASL SCRAM
- * Downgrade Protection): when the server-first-message carries the
- * downgrade-protection attribute, it is checked against the mechanisms and
- * channel-binding types the stream features offered.
+ * Downgrade Protection, version 0.5.0): when the server-first-message
+ * carries the "h" attribute, it must equal base64(H(S)), H being the SCRAM
+ * hash and S the offered mechanisms sorted (i;octet) and joined by U+001E,
+ * followed, when XEP-0440 types were advertised, by U+001F and the types
+ * sorted and joined by U+001E; otherwise %XMPP_SASL_ERROR_DOWNGRADE.
+ *
+ * GS2 channel-binding flag (RFC 5802 §6): "p=<type>" for -PLUS; "y" when
+ * we hold channel-binding data but the server offers no -PLUS at all; "n"
+ * otherwise.  When the server offers -PLUS and lists XEP-0440 types of
+ * which we can use none, and tls-server-end-point is not among them
+ * (XEP-0440 rule 5, relaxed by XEP-0474 "new rule 6"), plain SCRAM with "n"
+ * is used and the XEP-0474 hash becomes mandatory.
+ *
+ * Nothing here logs credentials or SASL payloads.  Passwords, SCRAM keys
+ * and the PLAIN message are wiped when released.
  */
 #pragma once
 
@@ -96,7 +108,11 @@ XmppSasl *xmpp_sasl_new_for_offer (const XmppSaslOffer  *offer,
  * @cb_data: (nullable): the channel-binding data for @cb_type
  * @offer: (nullable): the offer, for XEP-0474 checks
  *
- * Creates a mechanism explicitly (tests, vectors).
+ * Creates a mechanism explicitly (tests, vectors).  For a non-PLUS SCRAM
+ * mechanism, @cb_data only selects the "y" flag (see above).  Invalid UTF-8
+ * credentials, an empty username, or a password SASLprep (RFC 4013)
+ * prohibits fail with %XMPP_SASL_ERROR_FAILURE; PLAIN with an unencrypted
+ * @offer fails with %XMPP_SASL_ERROR_NO_MECHANISM.
  *
  * Returns: (transfer full) (nullable): the mechanism, or %NULL with @error
  */
@@ -134,6 +150,13 @@ GBytes *xmpp_sasl_initial (XmppSasl  *self,
 /**
  * xmpp_sasl_step:
  * @challenge: the decoded <challenge/> payload
+ *
+ * For SCRAM, the first challenge is the server-first-message.  A second
+ * challenge is taken as the server-final-message (RFC 6120 §6.3.10 allows
+ * servers to send it so): it is verified and an empty response returned,
+ * after which xmpp_sasl_verify_success() accepts an empty <success/>.
+ * Any other challenge is %XMPP_SASL_ERROR_PROTOCOL.  After any error the
+ * mechanism is dead: every later call fails.
  *
  * Returns: (transfer full) (nullable): the decoded <response/> payload, or
  *   %NULL with @error (the caller then sends <abort/>)

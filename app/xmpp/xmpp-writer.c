@@ -46,14 +46,15 @@ static const guint8 ascii_class[128] = {
   ['h'] = 3, ['i'] = 3, ['j'] = 3, ['k'] = 3, ['l'] = 3, ['m'] = 3, ['n'] = 3,
   ['o'] = 3, ['p'] = 3, ['q'] = 3, ['r'] = 3, ['s'] = 3, ['t'] = 3, ['u'] = 3,
   ['v'] = 3, ['w'] = 3, ['x'] = 3, ['y'] = 3, ['z'] = 3,
-  ['{'] = 3, ['|'] = 3, ['}'] = 3, ['~'] = 3,
+  ['{'] = 3, ['|'] = 3, ['}'] = 3, ['~'] = 3, [0x7F] = 3,
 };
 
 /*
  * Returns the length of the UTF-8 sequence at @p if it is well formed and
- * encodes a character XML 1.0 allows (§2.2), or 0.
+ * encodes a character XML 1.0 allows (§2.2); minus its length if it is well
+ * formed but not allowed (U+FFFE, U+FFFF); 0 if it is not well formed.
  */
-static inline gsize
+static inline int
 valid_utf8_char (const guchar *p,
                  gsize         avail)
 {
@@ -73,7 +74,7 @@ valid_utf8_char (const guchar *p,
       if (avail < 3 || p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80)
         return 0;
       if (c == 0xEF && p[1] == 0xBF && p[2] >= 0xBE)
-        return 0;                       /* U+FFFE, U+FFFF */
+        return -3;                      /* U+FFFE, U+FFFF */
       return 3;
     }
 
@@ -143,7 +144,7 @@ xmpp_writer_escape (GString    *out,
   while (p < end)
     {
       guchar c = *p;
-      gsize n;
+      int n;
 
       if (c < 0x80)
         {
@@ -165,10 +166,12 @@ xmpp_writer_escape (GString    *out,
           continue;
         }
 
-      /* One replacement character per byte that starts no valid sequence. */
+      /* One replacement character per disallowed character, and per byte
+       * that starts no well-formed sequence. */
       g_string_append_len (out, (const char *) run, p - run);
       g_string_append (out, REPLACEMENT_CHAR);
-      run = ++p;
+      p += n < 0 ? -n : 1;
+      run = p;
     }
 
   g_string_append_len (out, (const char *) run, p - run);

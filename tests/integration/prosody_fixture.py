@@ -34,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 import uuid
 
 PROSODY = shutil.which("prosody") or "/usr/bin/prosody"
@@ -359,11 +360,11 @@ class ProsodyServer:
     def _launch(self):
         with open(self.log_file, "a") as f:
             f.write("-- fixture: launching prosody\n")
-        self.proc = subprocess.Popen(
-            [PROSODY, "--config", self.config_file, "-F"],
-            cwd=self.dir, stdin=subprocess.DEVNULL,
-            stdout=open(os.path.join(self.dir, "stdout.log"), "ab"),
-            stderr=subprocess.STDOUT, start_new_session=True)
+        with open(os.path.join(self.dir, "stdout.log"), "ab") as out:
+            self.proc = subprocess.Popen(
+                [PROSODY, "--config", self.config_file, "-F"],
+                cwd=self.dir, stdin=subprocess.DEVNULL, stdout=out,
+                stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + self.start_timeout
         ports = [self.c2s_port, self.direct_tls_port]
         if self.http_port:
@@ -569,10 +570,23 @@ class PetrelCli:
             argv.append("--verbose")
         return argv + [str(a) for a in args]
 
-    def run(self, *args, account=None, verbose=False, input=None, timeout=60):
+    def run(self, *args, account=None, verbose=False, input=None, timeout=30):
+        """Run petrel-cli to completion.
+
+        A run that outlives TIMEOUT is killed and reported as exit code
+        None with what it had printed, so the test fails readably.
+        """
         argv = self.argv(*args, account=account, verbose=verbose)
-        p = subprocess.run(argv, input=input, capture_output=True, text=True,
-                           env=self.env(), timeout=timeout)
+        try:
+            p = subprocess.run(argv, input=input, capture_output=True,
+                               text=True, env=self.env(), timeout=timeout)
+        except subprocess.TimeoutExpired as e:
+            def text(b):
+                if isinstance(b, bytes):
+                    return b.decode("utf-8", "replace")
+                return b or ""
+            return CliResult(argv[1:], None, text(e.stdout),
+                             text(e.stderr) + "\n[killed after %ss]" % timeout)
         return CliResult(argv[1:], p.returncode, p.stdout, p.stderr)
 
     def popen(self, *args, account=None, verbose=False, **kw):
@@ -638,8 +652,10 @@ class Listener:
             for line in self.proc.stderr:
                 self.stderr_lines.append(line)
 
-        threading.Thread(target=pump_out, daemon=True).start()
-        threading.Thread(target=pump_err, daemon=True).start()
+        self._threads = [threading.Thread(target=pump_out, daemon=True),
+                         threading.Thread(target=pump_err, daemon=True)]
+        for t in self._threads:
+            t.start()
 
     def wait_for(self, predicate, timeout=20):
         """The first event matching PREDICATE, or AssertionError."""
@@ -669,6 +685,7 @@ class Listener:
         return self.wait_for(lambda e: e.get("event") == "online", timeout)
 
     def stop(self):
+        """SIGTERM (SIGKILL after 10 s); returns the exit code."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -676,6 +693,10 @@ class Listener:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        for t in self._threads:
+            t.join(timeout=5)
+        for f in (self.proc.stdout, self.proc.stderr):
+            f.close()
         return self.proc.returncode
 
     def __enter__(self):
@@ -716,7 +737,8 @@ class SlixPeer:
     """
 
     def __init__(self, server, user, resource="slix", direct_tls=False,
-                 reply_with=None, reply_to_bare=False, timeout=20):
+                 reply_with=None, reply_to_bare=False, port_override=None,
+                 timeout=20):
         import queue
         import threading
         self.server = server
@@ -725,6 +747,7 @@ class SlixPeer:
         self.direct_tls = direct_tls
         self.reply_with = reply_with
         self.reply_to_bare = reply_to_bare
+        self.port_override = port_override  # e.g. a proxy in front
         self.messages = queue.Queue()
         self.presences = queue.Queue()
         self._ready = threading.Event()
@@ -760,12 +783,16 @@ class SlixPeer:
         xmpp = slixmpp.ClientXMPP(self.jid, self.password)
         xmpp.loop = self._loop
         xmpp.ca_certs = self.server.ca_file
-        port = (self.server.direct_tls_port if self.direct_tls
-                else self.server.c2s_port)
+        port = self.port_override or (self.server.direct_tls_port
+                                      if self.direct_tls
+                                      else self.server.c2s_port)
         # slixmpp resolves the JID's domain with its default port and
         # ignores the port given to connect(); point both at the fixture.
         xmpp.default_port = port
         xmpp.use_ipv6 = False
+        # Connecting to an IP leaves slixmpp's default_domain empty, which
+        # means no SNI and no name check; give it the JID's domain.
+        xmpp.default_domain = xmpp.boundjid.domain
         xmpp.register_plugin("xep_0030")
         xmpp.register_plugin("xep_0199")
         self.xmpp = xmpp
@@ -865,9 +892,6 @@ class SlixPeer:
 
 # ---------------------------------------------------------------------------
 # unittest glue
-
-import unittest  # noqa: E402 - kept next to its only users
-
 
 class ServerTestCase(unittest.TestCase):
     """One Prosody per test class, with `users` registered on it."""

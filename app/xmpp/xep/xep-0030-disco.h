@@ -57,8 +57,7 @@ XmppNode *xmpp_disco_build_own_info (XmppClient *client,
 /**
  * xmpp_disco_info_async:
  * @client: a client
- * @to: (nullable): the entity to ask; %NULL asks the account itself
- *   (an IQ without `to` goes to the account's bare JID, RFC 6120 §10.3.3)
+ * @to: the entity to ask (XEP-0030 §3.1 requires a `to`)
  * @node: (nullable): the node to ask about
  * @cancellable: (nullable): a #GCancellable
  * @callback: called with the answer

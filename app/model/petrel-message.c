@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "petrel-message"
+
+#include "petrel-message.h"
+
+struct _PetrelMessage
+{
+  GObject parent_instance;
+
+  char *account;
+  char *from;
+  char *to;
+  char *type;
+  char *id;
+  char *body;
+  GDateTime *time;
+};
+
+enum {
+  PROP_0,
+  PROP_ACCOUNT,
+  PROP_FROM,
+  PROP_TO,
+  PROP_TYPE,
+  PROP_ID,
+  PROP_BODY,
+  PROP_TIME,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (PetrelMessage, petrel_message, G_TYPE_OBJECT)
+
+static void
+petrel_message_finalize (GObject *object)
+{
+  PetrelMessage *self = PETREL_MESSAGE (object);
+
+  g_free (self->account);
+  g_free (self->from);
+  g_free (self->to);
+  g_free (self->type);
+  g_free (self->id);
+  g_free (self->body);
+  g_clear_pointer (&self->time, g_date_time_unref);
+
+  G_OBJECT_CLASS (petrel_message_parent_class)->finalize (object);
+}
+
+static void
+petrel_message_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  PetrelMessage *self = PETREL_MESSAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACCOUNT: g_value_set_string (value, self->account); break;
+    case PROP_FROM: g_value_set_string (value, self->from); break;
+    case PROP_TO: g_value_set_string (value, self->to); break;
+    case PROP_TYPE: g_value_set_string (value, self->type); break;
+    case PROP_ID: g_value_set_string (value, self->id); break;
+    case PROP_BODY: g_value_set_string (value, self->body); break;
+    case PROP_TIME: g_value_set_boxed (value, self->time); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+petrel_message_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  PetrelMessage *self = PETREL_MESSAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACCOUNT: self->account = g_value_dup_string (value); break;
+    case PROP_FROM: self->from = g_value_dup_string (value); break;
+    case PROP_TO: self->to = g_value_dup_string (value); break;
+    case PROP_TYPE: self->type = g_value_dup_string (value); break;
+    case PROP_ID: self->id = g_value_dup_string (value); break;
+    case PROP_BODY: self->body = g_value_dup_string (value); break;
+    case PROP_TIME: self->time = g_value_dup_boxed (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+petrel_message_class_init (PetrelMessageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = petrel_message_finalize;
+  object_class->get_property = petrel_message_get_property;
+  object_class->set_property = petrel_message_set_property;
+
+  properties[PROP_ACCOUNT] = g_param_spec_string ("account", NULL, NULL, NULL, flags);
+  properties[PROP_FROM] = g_param_spec_string ("from", NULL, NULL, NULL, flags);
+  properties[PROP_TO] = g_param_spec_string ("to", NULL, NULL, NULL, flags);
+  properties[PROP_TYPE] = g_param_spec_string ("type", NULL, NULL, "chat", flags);
+  properties[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL, flags);
+  properties[PROP_BODY] = g_param_spec_string ("body", NULL, NULL, NULL, flags);
+  properties[PROP_TIME] = g_param_spec_boxed ("time", NULL, NULL, G_TYPE_DATE_TIME, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+petrel_message_init (PetrelMessage *self)
+{
+}
+
+PetrelMessage *
+petrel_message_new (const char *account,
+                    const char *from,
+                    const char *to,
+                    const char *type,
+                    const char *id,
+                    const char *body,
+                    GDateTime  *time)
+{
+  g_autoptr(GDateTime) now = time ? g_date_time_ref (time) : g_date_time_new_now_utc ();
+
+  return g_object_new (PETREL_TYPE_MESSAGE,
+                       "account", account, "from", from, "to", to, "type", type,
+                       "id", id, "body", body, "time", now, NULL);
+}
+
+const char *petrel_message_get_account (PetrelMessage *self) { return self->account; }
+const char *petrel_message_get_from (PetrelMessage *self) { return self->from; }
+const char *petrel_message_get_to (PetrelMessage *self) { return self->to; }
+const char *petrel_message_get_message_type (PetrelMessage *self) { return self->type; }
+const char *petrel_message_get_id (PetrelMessage *self) { return self->id; }
+const char *petrel_message_get_body (PetrelMessage *self) { return self->body; }
+GDateTime *petrel_message_get_time (PetrelMessage *self) { return self->time; }

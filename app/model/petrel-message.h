@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* PetrelMessage: one chat message as the front ends see it. */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define PETREL_TYPE_MESSAGE (petrel_message_get_type ())
+G_DECLARE_FINAL_TYPE (PetrelMessage, petrel_message, PETREL, MESSAGE, GObject)
+
+/**
+ * petrel_message_new:
+ * @time: (nullable): when it was sent; %NULL means now
+ */
+PetrelMessage *petrel_message_new (const char *account,
+                                   const char *from,
+                                   const char *to,
+                                   const char *type,
+                                   const char *id,
+                                   const char *body,
+                                   GDateTime  *time) G_GNUC_WARN_UNUSED_RESULT;
+
+const char *petrel_message_get_account (PetrelMessage *self);
+const char *petrel_message_get_from (PetrelMessage *self);
+const char *petrel_message_get_to (PetrelMessage *self);
+const char *petrel_message_get_message_type (PetrelMessage *self);
+const char *petrel_message_get_id (PetrelMessage *self);
+const char *petrel_message_get_body (PetrelMessage *self);
+GDateTime *petrel_message_get_time (PetrelMessage *self);
+
+G_END_DECLS

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * PetrelAccountStore: the accounts of one profile and their credentials.
+ *
+ * Kept in `accounts.ini` in the profile directory, written atomically with
+ * mode 0600 (the directory itself is 0700) until the desktop work moves
+ * passwords into the Secret Service.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define PETREL_STORE_ERROR (petrel_store_error_quark ())
+GQuark petrel_store_error_quark (void);
+
+typedef enum {
+  PETREL_STORE_ERROR_NOT_FOUND,
+  PETREL_STORE_ERROR_EXISTS,
+  PETREL_STORE_ERROR_CORRUPT,
+  PETREL_STORE_ERROR_AMBIGUOUS,
+} PetrelStoreError;
+
+/**
+ * PetrelAccountRecord:
+ * The stored settings of one account.  Strings are owned by the record.
+ */
+typedef struct
+{
+  char *jid;
+  char *password;
+  char *host;
+  guint16 port;
+  gboolean direct_tls;
+  char *ca_file;
+  char *resource;
+} PetrelAccountRecord;
+
+void petrel_account_record_free (PetrelAccountRecord *record);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PetrelAccountRecord, petrel_account_record_free)
+
+typedef struct _PetrelAccountStore PetrelAccountStore;
+
+PetrelAccountStore *petrel_account_store_open (const char  *profile_dir,
+                                               GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+void petrel_account_store_free (PetrelAccountStore *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PetrelAccountStore, petrel_account_store_free)
+
+/** Returns: (transfer full): the JIDs, in the order they were added */
+GStrv petrel_account_store_list (PetrelAccountStore *self);
+
+/** Returns: (transfer full) (nullable): the record, or %NULL with NOT_FOUND */
+PetrelAccountRecord *petrel_account_store_get (PetrelAccountStore  *self,
+                                               const char          *jid,
+                                               GError             **error);
+
+/**
+ * petrel_account_store_get_default:
+ * @jid: (nullable): the account asked for; %NULL means the only one
+ *
+ * Returns: (transfer full) (nullable): the record, or %NULL with NOT_FOUND
+ *   (no account) or AMBIGUOUS (several and none named)
+ */
+PetrelAccountRecord *petrel_account_store_get_default (PetrelAccountStore  *self,
+                                                       const char          *jid,
+                                                       GError             **error);
+
+/** Adds @record (EXISTS if its JID is known) and saves. */
+gboolean petrel_account_store_add (PetrelAccountStore         *self,
+                                   const PetrelAccountRecord  *record,
+                                   GError                    **error);
+
+/** Removes the account and saves (NOT_FOUND if unknown). */
+gboolean petrel_account_store_remove (PetrelAccountStore  *self,
+                                      const char          *jid,
+                                      GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,453 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Draft: XEP-0199 ping, XEP-0092 version, RFC 6121 roster against a scripted peer. */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <glib-unix.h>
+#include "xep-0030-disco.h"
+#include "xep-0115-caps.h"
+#include "xep-0199-ping.h"
+#include "xep-0092-version.h"
+#include "xmpp-roster.h"
+#include "xmpp-client.h"
+#include "xmpp-error.h"
+#include "xmpp-reader.h"
+
+static void
+persist_cb (XmppCapsCache *cache, const char *hash, const char *ver, const char * const *features, gpointer user_data)
+{
+}
+/* The presence watcher and the responders, against a scripted peer */
+
+#define OWN_JID "juliet@example.org/balcony"
+#define STREAM_HEADER \
+  "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'" \
+  " from='example.org' id='s1' version='1.0'>"
+
+typedef struct {
+  int peer_fd;
+  GIOStream *connection;
+  XmppStream *stream;
+  XmppClient *client;
+  XmppReader *peer_reader;
+  XmppCapsCache *cache;
+  GPtrArray *persisted;
+  guint sync_serial;
+} Fixture;
+
+static void
+peer_send (Fixture    *f,
+           const char *xml)
+{
+  gsize len = strlen (xml);
+  gsize done = 0;
+
+  while (done < len)
+    {
+      gssize n = write (f->peer_fd, xml + done, len - done);
+
+      if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        {
+          g_main_context_iteration (NULL, FALSE);
+          continue;
+        }
+      g_assert_cmpint (n, >, 0);
+      done += n;
+    }
+}
+
+G_GNUC_PRINTF (2, 3)
+static void
+peer_sendf (Fixture    *f,
+            const char *format,
+            ...)
+{
+  g_autofree char *xml = NULL;
+  va_list args;
+
+  va_start (args, format);
+  xml = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  peer_send (f, xml);
+}
+
+/* The next stanza the client sent; fails after five seconds. */
+static XmppNode *
+peer_read (Fixture *f)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      XmppNode *node = NULL;
+      char buf[4096];
+      gssize n;
+
+      if (xmpp_reader_pop (f->peer_reader, &node) == XMPP_READER_EVENT_STANZA)
+        return node;
+
+      n = read (f->peer_fd, buf, sizeof buf);
+      if (n > 0)
+        {
+          g_autoptr (GError) error = NULL;
+
+          xmpp_reader_feed (f->peer_reader, buf, n, &error);
+          g_assert_no_error (error);
+          continue;
+        }
+      g_assert_true (n < 0 && errno == EAGAIN);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+}
+
+/*
+ * A barrier: pings the client from the server and returns every stanza
+ * the client sent before the pong.  Since the client handles stanzas in
+ * order, that is everything it did in reaction to what came before.
+ */
+static GPtrArray *
+peer_sync (Fixture *f)
+{
+  GPtrArray *before = g_ptr_array_new_with_free_func ((GDestroyNotify) xmpp_node_unref);
+  g_autofree char *id = g_strdup_printf ("sync%u", ++f->sync_serial);
+
+  peer_sendf (f, "<iq type='get' id='%s' from='example.org' to='" OWN_JID "'>"
+                 "<ping xmlns='urn:xmpp:ping'/></iq>", id);
+  for (;;)
+    {
+      XmppNode *node = peer_read (f);
+
+      if (xmpp_node_is (node, "iq", XMPP_NS_CLIENT) &&
+          g_strcmp0 (xmpp_node_get_attr (node, "id"), id) == 0)
+        {
+          g_assert_cmpstr (xmpp_node_get_attr (node, "type"), ==, "result");
+          xmpp_node_unref (node);
+          return before;
+        }
+      g_ptr_array_add (before, node);
+    }
+}
+
+static void
+read_header_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  XmppReaderEvent *event = user_data;
+  g_autoptr (GError) error = NULL;
+
+  *event = xmpp_stream_read_finish (XMPP_STREAM (source), result, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSocket) socket = NULL;
+  g_autoptr (XmppJid) jid = NULL;
+  XmppReaderEvent event = XMPP_READER_EVENT_NONE;
+  int fds[2];
+
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), ==, 0);
+  f->peer_fd = fds[0];
+  g_assert_true (g_unix_set_fd_nonblocking (f->peer_fd, TRUE, NULL));
+
+  socket = g_socket_new_from_fd (fds[1], &error);
+  g_assert_no_error (error);
+  f->connection = G_IO_STREAM (g_socket_connection_factory_create_connection (socket));
+  f->stream = xmpp_stream_new (f->connection, NULL);
+
+  /* The client takes over a stream that is open and bound. */
+  peer_send (f, STREAM_HEADER);
+  xmpp_stream_read_async (f->stream, NULL, read_header_cb, &event);
+  while (event == XMPP_READER_EVENT_NONE)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (event, ==, XMPP_READER_EVENT_STREAM_OPEN);
+
+  jid = xmpp_jid_parse (OWN_JID, &error);
+  g_assert_no_error (error);
+  f->client = xmpp_client_new (f->stream, jid);
+
+  /* The client sends stanzas without a header of its own here; give the
+   * peer's reader the one the client would have sent. */
+  f->peer_reader = xmpp_reader_new (XMPP_READER_MODE_STREAM, NULL);
+  xmpp_reader_feed (f->peer_reader, STREAM_HEADER, strlen (STREAM_HEADER), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (xmpp_reader_pop (f->peer_reader, NULL), ==, XMPP_READER_EVENT_STREAM_OPEN);
+
+  f->cache = xmpp_caps_cache_new ();
+  f->persisted = g_ptr_array_new_with_free_func (g_free);
+  xmpp_caps_cache_set_persist_func (f->cache, persist_cb, f->persisted, NULL);
+
+  xmpp_ping_attach (f->client);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_object_add_weak_pointer (G_OBJECT (f->client), (gpointer *) &f->client);
+  g_object_unref (f->client);
+  g_assert_null (f->client);
+
+  close (f->peer_fd);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  g_clear_object (&f->stream);
+  g_clear_object (&f->connection);
+  g_clear_pointer (&f->peer_reader, xmpp_reader_free);
+  g_assert_finalize_object (f->cache);
+  g_clear_pointer (&f->persisted, g_ptr_array_unref);
+}
+
+
+typedef struct { gboolean done; gboolean ok; GError *error; GPtrArray *items; char *ver; gboolean unchanged; } Result;
+
+static void ping_done (GObject *s, GAsyncResult *r, gpointer d)
+{ Result *res = d; res->ok = xmpp_ping_finish (XMPP_CLIENT (s), r, &res->error); res->done = TRUE; }
+static void set_done (GObject *s, GAsyncResult *r, gpointer d)
+{ Result *res = d; res->ok = xmpp_roster_set_finish (XMPP_CLIENT (s), r, &res->error); res->done = TRUE; }
+static void remove_done (GObject *s, GAsyncResult *r, gpointer d)
+{ Result *res = d; res->ok = xmpp_roster_remove_finish (XMPP_CLIENT (s), r, &res->error); res->done = TRUE; }
+static void get_done (GObject *s, GAsyncResult *r, gpointer d)
+{ Result *res = d; res->items = xmpp_roster_get_finish (XMPP_CLIENT (s), r, &res->ver, &res->unchanged, &res->error); res->done = TRUE; }
+static void wait_done (Result *r) { while (!r->done) g_main_context_iteration (NULL, TRUE); }
+
+static void
+do_ping (Fixture *f, const char *to, const char *expect_to, const char *reply_fmt, gboolean expect_ok, int expect_code)
+{
+  g_autoptr (XmppJid) jid = to ? xmpp_jid_parse (to, NULL) : NULL;
+  g_autoptr (XmppNode) iq = NULL;
+  Result r = { 0 };
+  xmpp_ping_async (f->client, jid, NULL, ping_done, &r);
+  iq = peer_read (f);
+  g_assert_cmpstr (xmpp_node_get_attr (iq, "to"), ==, expect_to);
+  g_assert_nonnull (xmpp_node_get_child (iq, "ping", XMPP_NS_PING));
+  peer_sendf (f, reply_fmt, xmpp_node_get_attr (iq, "id"), expect_to);
+  wait_done (&r);
+  g_assert_cmpint (r.ok, ==, expect_ok);
+  if (!expect_ok) g_assert_error (r.error, XMPP_STANZA_ERROR, expect_code);
+  else g_assert_no_error (r.error);
+  g_clear_error (&r.error);
+}
+
+#define ERR(cond) "<iq type='error' id='%s' from='%s'><ping xmlns='urn:xmpp:ping'/><error type='cancel'><" cond " xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"
+
+static void
+test_ping (Fixture *f, gconstpointer d)
+{
+  g_autoptr (XmppNode) reply = NULL;
+  peer_send (f, "<iq type='get' id='p1' from='stranger@evil.example/x'><ping xmlns='urn:xmpp:ping'/></iq>");
+  reply = peer_read (f);
+  g_assert_cmpstr (xmpp_node_get_attr (reply, "type"), ==, "result");
+  g_assert_cmpstr (xmpp_node_get_attr (reply, "to"), ==, "stranger@evil.example/x");
+  g_assert_cmpuint (xmpp_node_get_n_children (reply), ==, 0);
+  g_assert_true (g_strv_contains (xmpp_client_get_features (f->client), XMPP_NS_PING));
+
+  do_ping (f, NULL, "example.org", "<iq type='result' id='%s' from='%s'/>", TRUE, 0);
+  do_ping (f, NULL, "example.org", ERR ("service-unavailable"), TRUE, 0);
+  do_ping (f, "remote.example", "remote.example", ERR ("remote-server-not-found"), FALSE, XMPP_STANZA_ERROR_REMOTE_SERVER_NOT_FOUND);
+  do_ping (f, "romeo@montague.lit/orchard", "romeo@montague.lit/orchard", ERR ("service-unavailable"), FALSE, XMPP_STANZA_ERROR_SERVICE_UNAVAILABLE);
+  do_ping (f, "romeo@montague.lit/orchard", "romeo@montague.lit/orchard", ERR ("feature-not-implemented"), TRUE, 0);
+  do_ping (f, "romeo@montague.lit/orchard", "romeo@montague.lit/orchard", "<iq type='result' id='%s' from='%s'/>", TRUE, 0);
+
+  /* detach: router answers service-unavailable */
+  xmpp_ping_detach (f->client);
+  g_clear_pointer (&reply, xmpp_node_unref);
+  peer_send (f, "<iq type='get' id='p2' from='stranger@evil.example/x'><ping xmlns='urn:xmpp:ping'/></iq>");
+  reply = peer_read (f);
+  g_assert_cmpstr (xmpp_node_get_attr (reply, "type"), ==, "error");
+  xmpp_ping_attach (f->client);
+}
+
+static void
+test_version (Fixture *f, gconstpointer d)
+{
+  g_autoptr (XmppNode) reply = NULL;
+  XmppNode *q;
+  peer_send (f, "<iq type='get' id='v1' from='stranger@evil.example/x'><query xmlns='jabber:iq:version'/></iq>");
+  reply = peer_read (f);
+  g_assert_cmpstr (xmpp_node_get_attr (reply, "type"), ==, "error");
+  g_clear_pointer (&reply, xmpp_node_unref);
+
+  xmpp_version_attach (f->client, "Petrel", "0.1.0", NULL);
+  peer_send (f, "<iq type='get' id='v2' from='stranger@evil.example/x'><query xmlns='jabber:iq:version'/></iq>");
+  reply = peer_read (f);
+  { g_autofree char *s = xmpp_node_to_string (reply); g_test_message ("%s", s); }
+  g_assert_cmpstr (xmpp_node_get_attr (reply, "type"), ==, "result");
+  q = xmpp_node_get_child (reply, "query", XMPP_NS_VERSION);
+  g_assert_cmpstr (xmpp_node_get_child_text (q, "name", XMPP_NS_VERSION), ==, "Petrel");
+  g_assert_cmpstr (xmpp_node_get_child_text (q, "version", XMPP_NS_VERSION), ==, "0.1.0");
+  g_assert_null (xmpp_node_get_child (q, "os", NULL));
+  g_clear_pointer (&reply, xmpp_node_unref);
+
+  xmpp_version_attach (f->client, "Petrel", "0.1.0", "Linux");
+  peer_send (f, "<iq type='get' id='v3' from='stranger@evil.example/x'><query xmlns='jabber:iq:version'/></iq>");
+  reply = peer_read (f);
+  q = xmpp_node_get_child (reply, "query", XMPP_NS_VERSION);
+  g_assert_cmpstr (xmpp_node_get_child_text (q, "os", XMPP_NS_VERSION), ==, "Linux");
+  g_clear_pointer (&reply, xmpp_node_unref);
+  xmpp_version_detach (f->client);
+  peer_send (f, "<iq type='get' id='v4' from='stranger@evil.example/x'><query xmlns='jabber:iq:version'/></iq>");
+  reply = peer_read (f);
+  g_assert_cmpstr (xmpp_node_get_attr (reply, "type"), ==, "error");
+}
+
+static void
+test_roster_get (Fixture *f, gconstpointer d)
+{
+  g_autoptr (XmppNode) iq = NULL;
+  Result r = { 0 };
+  XmppRosterItem *item;
+
+  xmpp_roster_get_async (f->client, "", NULL, get_done, &r);
+  iq = peer_read (f);
+  { g_autofree char *s = xmpp_node_to_string (iq); g_test_message ("%s", s); }
+  g_assert_null (xmpp_node_get_attr (iq, "to"));
+  g_assert_cmpstr (xmpp_node_get_attr (xmpp_node_get_child (iq, "query", XMPP_NS_ROSTER), "ver"), ==, "");
+  peer_sendf (f, "<iq type='result' id='%s'><query xmlns='jabber:iq:roster' ver='v7'>"
+              "<item jid='nurse@example.com' name='Nurse' subscription='both'><group>Servants</group><group>Servants</group><group></group></item>"
+              "<item jid='bad@@x'/>"
+              "<item jid='romeo@example.net' subscription='weird'/>"
+              "<item jid='nurse@example.com'/>"
+              "<item jid='gone@example.net' subscription='remove'/>"
+              "<item jid='tybalt@example.net' ask='subscribe' approved='true'/>"
+              "<item/>"
+              "</query></iq>", xmpp_node_get_attr (iq, "id"));
+  wait_done (&r);
+  g_assert_no_error (r.error);
+  g_assert_false (r.unchanged);
+  g_assert_cmpstr (r.ver, ==, "v7");
+  g_assert_cmpuint (r.items->len, ==, 2);
+  item = g_ptr_array_index (r.items, 0);
+  g_assert_cmpstr (xmpp_jid_to_string (xmpp_roster_item_get_jid (item)), ==, "nurse@example.com");
+  g_assert_cmpstr (xmpp_roster_item_get_name (item), ==, "Nurse");
+  g_assert_cmpint (xmpp_roster_item_get_subscription (item), ==, XMPP_ROSTER_SUBSCRIPTION_BOTH);
+  g_assert_cmpuint (g_strv_length ((char **) xmpp_roster_item_get_groups (item)), ==, 1);
+  item = g_ptr_array_index (r.items, 1);
+  g_assert_true (xmpp_roster_item_get_ask (item));
+  g_assert_true (xmpp_roster_item_get_approved (item));
+  g_assert_cmpint (xmpp_roster_item_get_subscription (item), ==, XMPP_ROSTER_SUBSCRIPTION_NONE);
+  g_ptr_array_unref (r.items);
+  g_free (r.ver);
+
+  /* unchanged */
+  memset (&r, 0, sizeof r);
+  g_clear_pointer (&iq, xmpp_node_unref);
+  xmpp_roster_get_async (f->client, "v7", NULL, get_done, &r);
+  iq = peer_read (f);
+  peer_sendf (f, "<iq type='result' id='%s' from='juliet@example.org'/>", xmpp_node_get_attr (iq, "id"));
+  wait_done (&r);
+  g_assert_no_error (r.error);
+  g_assert_true (r.unchanged);
+  g_assert_null (r.ver);
+  g_assert_cmpuint (r.items->len, ==, 0);
+  g_ptr_array_unref (r.items);
+}
+
+static void
+test_roster_set (Fixture *f, gconstpointer d)
+{
+  g_autoptr (XmppNode) iq = NULL;
+  g_autoptr (XmppJid) nurse = xmpp_jid_parse ("nurse@example.com", NULL);
+  const char * const groups[] = { "Servants", "Servants", "Friends", NULL };
+  const char * const bad_groups[] = { "", NULL };
+  Result r = { 0 };
+  g_autofree char *s = NULL;
+
+  xmpp_roster_set_async (f->client, nurse, "Nurse", groups, NULL, set_done, &r);
+  iq = peer_read (f);
+  s = xmpp_node_to_string (iq);
+  g_test_message ("%s", s);
+  g_assert_nonnull (strstr (s, "<item jid=\"nurse@example.com\" name=\"Nurse\"><group>Servants</group><group>Friends</group></item>") ?: strstr (s, "<item jid='nurse@example.com' name='Nurse'><group>Servants</group><group>Friends</group></item>"));
+  peer_sendf (f, "<iq type='result' id='%s'/>", xmpp_node_get_attr (iq, "id"));
+  wait_done (&r);
+  g_assert_true (r.ok);
+
+  memset (&r, 0, sizeof r);
+  xmpp_roster_set_async (f->client, nurse, NULL, bad_groups, NULL, set_done, &r);
+  wait_done (&r);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&r.error);
+
+  memset (&r, 0, sizeof r);
+  g_clear_pointer (&iq, xmpp_node_unref);
+  g_clear_pointer (&s, g_free);
+  xmpp_roster_remove_async (f->client, nurse, NULL, remove_done, &r);
+  iq = peer_read (f);
+  s = xmpp_node_to_string (iq);
+  g_test_message ("%s", s);
+  g_assert_nonnull (strstr (s, "subscription"));
+  peer_sendf (f, "<iq type='error' id='%s'><error type='cancel'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>", xmpp_node_get_attr (iq, "id"));
+  wait_done (&r);
+  g_assert_error (r.error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_ITEM_NOT_FOUND);
+  g_clear_error (&r.error);
+}
+
+static void
+push_cb (XmppClient *client, XmppRosterItem *item, const char *ver, gpointer data)
+{
+  GPtrArray *pushes = data;
+  g_ptr_array_add (pushes, g_strdup_printf ("%s %d %s", xmpp_jid_to_string (xmpp_roster_item_get_jid (item)),
+                                            xmpp_roster_item_get_subscription (item), ver ? ver : "-"));
+}
+
+static void
+expect_reply (Fixture *f, const char *id, const char *type)
+{
+  g_autoptr (XmppNode) reply = peer_read (f);
+  g_assert_cmpstr (xmpp_node_get_attr (reply, "id"), ==, id);
+  g_assert_cmpstr (xmpp_node_get_attr (reply, "type"), ==, type);
+}
+
+static void
+test_roster_push (Fixture *f, gconstpointer d)
+{
+  GPtrArray *pushes = g_ptr_array_new_with_free_func (g_free);
+  xmpp_roster_attach (f->client, push_cb, pushes, (GDestroyNotify) g_ptr_array_unref);
+
+  /* CVE-2015-8688 class */
+  peer_send (f, "<iq type='set' id='r1' from='mallory@evil.example/x'><query xmlns='jabber:iq:roster'><item jid='mallory@evil.example' subscription='both'/></query></iq>");
+  expect_reply (f, "r1", "error");
+  peer_send (f, "<iq type='set' id='r2' from='juliet@example.org/other'><query xmlns='jabber:iq:roster'><item jid='mallory@evil.example' subscription='both'/></query></iq>");
+  expect_reply (f, "r2", "error");
+  peer_send (f, "<iq type='set' id='r3' from='example.org'><query xmlns='jabber:iq:roster'><item jid='mallory@evil.example' subscription='both'/></query></iq>");
+  expect_reply (f, "r3", "error");
+  g_assert_cmpuint (pushes->len, ==, 0);
+
+  peer_send (f, "<iq type='set' id='r4'><query xmlns='jabber:iq:roster' ver='v8'><item jid='nurse@example.com' subscription='to'/></query></iq>");
+  expect_reply (f, "r4", "result");
+  peer_send (f, "<iq type='set' id='r5' from='juliet@example.org'><query xmlns='jabber:iq:roster'><item jid='nurse@example.com' subscription='remove'/></query></iq>");
+  expect_reply (f, "r5", "result");
+  peer_send (f, "<iq type='set' id='r6'><query xmlns='jabber:iq:roster'><item jid='a@example.com'/><item jid='b@example.com'/></query></iq>");
+  expect_reply (f, "r6", "error");
+  peer_send (f, "<iq type='set' id='r7'><query xmlns='jabber:iq:roster'><item jid='a@@b'/></query></iq>");
+  expect_reply (f, "r7", "error");
+  peer_send (f, "<iq type='set' id='r8'><query xmlns='jabber:iq:roster'/></iq>");
+  expect_reply (f, "r8", "error");
+  g_assert_cmpuint (pushes->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (pushes, 0), ==, "nurse@example.com 1 v8");
+  g_assert_cmpstr (g_ptr_array_index (pushes, 1), ==, "nurse@example.com 4 -");
+  xmpp_roster_detach (f->client);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/misc/ping", test_ping);
+  ADD ("/misc/version", test_version);
+  ADD ("/misc/roster/get", test_roster_get);
+  ADD ("/misc/roster/set", test_roster_set);
+  ADD ("/misc/roster/push", test_roster_push);
+  return g_test_run ();
+}
