@@ -28,6 +28,8 @@ typedef struct
   char *id;
   XmppJid *to;
   guint timeout_id;
+  gulong cancel_id;
+  guint cancel_idle_id;
 } PendingIq;
 
 struct _XmppClient
@@ -76,6 +78,9 @@ pending_free (gpointer data)
   PendingIq *p = data;
 
   g_clear_handle_id (&p->timeout_id, g_source_remove);
+  g_clear_handle_id (&p->cancel_idle_id, g_source_remove);
+  if (p->cancel_id != 0)
+    g_cancellable_disconnect (g_task_get_cancellable (p->task), p->cancel_id);
   g_clear_object (&p->task);
   g_clear_pointer (&p->to, xmpp_jid_unref);
   g_free (p->id);
@@ -641,6 +646,33 @@ iq_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+iq_cancelled_idle_cb (gpointer user_data)
+{
+  PendingIq *p = user_data;
+  XmppClient *self = p->client;
+  GTask *task = g_object_ref (p->task);
+
+  p->cancel_idle_id = 0;
+  g_hash_table_remove (self->pending, p->id);
+  g_task_return_error_if_cancelled (task);
+  g_object_unref (task);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs inside g_cancellable_cancel(), where the handler cannot be
+ * disconnected; the request is dropped from an idle callback instead. */
+static void
+iq_cancelled_cb (GCancellable *cancellable,
+                 gpointer      user_data)
+{
+  PendingIq *p = user_data;
+
+  if (p->cancel_idle_id == 0)
+    p->cancel_idle_id = g_idle_add (iq_cancelled_idle_cb, p);
+}
+
 void
 xmpp_client_send_iq_async (XmppClient          *self,
                            XmppNode            *iq,
@@ -688,6 +720,8 @@ xmpp_client_send_iq_async (XmppClient          *self,
   p->timeout_id = g_timeout_add_seconds (timeout_seconds ? timeout_seconds : DEFAULT_IQ_TIMEOUT,
                                          iq_timeout_cb, p);
   g_hash_table_insert (self->pending, p->id, p);
+  if (cancellable != NULL)
+    p->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (iq_cancelled_cb), p, NULL);
   xmpp_stream_send (self->stream, iq);
 }
 
@@ -722,6 +756,24 @@ xmpp_client_add_feature (XmppClient *self,
     }
   g_ptr_array_insert (self->features, index, g_strdup (ns));
   g_signal_emit (self, signals[SIGNAL_FEATURES_CHANGED], 0);
+}
+
+void
+xmpp_client_remove_feature (XmppClient *self,
+                            const char *ns)
+{
+  g_return_if_fail (XMPP_IS_CLIENT (self));
+  g_return_if_fail (ns != NULL);
+
+  for (guint i = 0; i + 1 < self->features->len; i++)
+    {
+      if (g_str_equal (g_ptr_array_index (self->features, i), ns))
+        {
+          g_ptr_array_remove_index (self->features, i);
+          g_signal_emit (self, signals[SIGNAL_FEATURES_CHANGED], 0);
+          return;
+        }
+    }
 }
 
 const char * const *

@@ -169,6 +169,9 @@ char *xmpp_client_new_id (void) G_GNUC_WARN_UNUSED_RESULT;
  */
 void xmpp_client_add_feature (XmppClient *self,
                               const char *ns);
+/** xmpp_client_remove_feature: withdraws @ns (a module was detached) */
+void xmpp_client_remove_feature (XmppClient *self,
+                                 const char *ns);
 /** xmpp_client_get_features: Returns: (transfer none): the sorted features */
 const char * const *xmpp_client_get_features (XmppClient *self);
 

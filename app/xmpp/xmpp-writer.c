@@ -281,10 +281,17 @@ append_element (GString        *out,
   guint n_children = xmpp_node_get_n_children (node);
   const char *text = xmpp_node_get_text (node);
 
+  /* The XML namespace cannot be the default namespace (Namespaces in XML
+   * §3): its elements take the reserved prefix and leave the default alone. */
+  gboolean xml_ns = ns != NULL && strcmp (ns, XMPP_NS_XML) == 0;
+  const char *prefix = xml_ns ? "xml:" : "";
+  const char *child_ns = xml_ns ? default_ns : ns;
+
   g_string_append_c (out, '<');
+  g_string_append (out, prefix);
   g_string_append (out, name);
 
-  if (!ns_equal (ns, default_ns))
+  if (!xml_ns && !ns_equal (ns, default_ns))
     {
       g_string_append (out, " xmlns='");
       if (ns != NULL)
@@ -316,8 +323,9 @@ append_element (GString        *out,
   g_string_append_c (out, '>');
   xmpp_writer_escape (out, text, -1, FALSE);
   for (guint i = 0; i < n_children; i++)
-    append_element (out, xmpp_node_get_child_at (node, i), ns);
+    append_element (out, xmpp_node_get_child_at (node, i), child_ns);
   g_string_append (out, "</");
+  g_string_append (out, prefix);
   g_string_append (out, name);
   g_string_append_c (out, '>');
 }

@@ -60,13 +60,18 @@ xmpp_ping_detach (XmppClient *client)
 /* Whether @error, the error reply to a ping sent to @to, still shows that
  * @to itself answered.  See xmpp_ping_finish() for the reasoning. */
 static gboolean
-error_proves_reachable (const XmppJid *to,
+error_proves_reachable (XmppClient    *client,
+                        const XmppJid *to,
                         const GError  *error)
 {
   if (error->domain != XMPP_STANZA_ERROR)
     return FALSE;
 
-  if (xmpp_jid_get_local (to) == NULL && xmpp_jid_get_resource (to) == NULL)
+  /* Only the own server answers for itself with certainty: an error for a
+   * remote domain may come from the own server, which could not route the
+   * ping (no server-to-server connection), so it proves nothing. */
+  if (xmpp_jid_get_local (to) == NULL && xmpp_jid_get_resource (to) == NULL &&
+      g_str_equal (xmpp_jid_get_domain (to), xmpp_jid_get_domain (xmpp_client_get_jid (client))))
     return error->code != XMPP_STANZA_ERROR_REMOTE_SERVER_NOT_FOUND &&
            error->code != XMPP_STANZA_ERROR_REMOTE_SERVER_TIMEOUT;
 
@@ -86,7 +91,7 @@ ping_reply_cb (GObject      *source,
   reply = xmpp_client_send_iq_finish (XMPP_CLIENT (source), result, &error);
   if (reply != NULL)
     g_task_return_boolean (task, TRUE);
-  else if (error_proves_reachable (to, error))
+  else if (error_proves_reachable (XMPP_CLIENT (source), to, error))
     {
       g_debug ("%s answered the ping with %s", xmpp_jid_to_string (to),
                xmpp_stanza_error_to_condition (error->code));

@@ -59,11 +59,12 @@ void xmpp_ping_async (XmppClient          *client,
  * Whether the pinged entity was reached.  An IQ result is a pong.  Some
  * error replies prove reachability too, and some do not:
  *
- * - A server (a JID with only a domainpart) that does not implement ping
- *   answers `service-unavailable` (XEP-0199 §4.2 and §4.3), so any stanza
- *   error from a server counts as reachable, except `remote-server-not-found`
- *   and `remote-server-timeout`, which an intermediate server generates when
- *   it could not reach the target.
+ * - The account's own server, when it does not implement ping, answers
+ *   `service-unavailable` (XEP-0199 §4.2 and §4.3), so any stanza error from
+ *   it counts as reachable, except `remote-server-not-found` and
+ *   `remote-server-timeout`.  For any other domain the own server may
+ *   answer on its behalf when it cannot route the ping, so only
+ *   `feature-not-implemented` counts, as for accounts below.
  * - For an account or a resource, `service-unavailable` does not count: the
  *   account's server sends exactly that condition on behalf of a resource
  *   that is not connected or an account that does not exist (RFC 6121
