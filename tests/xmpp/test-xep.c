@@ -105,7 +105,6 @@ peer_read (Fixture *f)
     }
 }
 
-}
 
 static void
 read_header_cb (GObject      *source,
