@@ -280,7 +280,6 @@ append_element (GString        *out,
   guint n_attrs = xmpp_node_get_n_attrs (node);
   guint n_children = xmpp_node_get_n_children (node);
   const char *text = xmpp_node_get_text (node);
-
   /* The XML namespace cannot be the default namespace (Namespaces in XML
    * §3): its elements take the reserved prefix and leave the default alone. */
   gboolean xml_ns = ns != NULL && strcmp (ns, XMPP_NS_XML) == 0;

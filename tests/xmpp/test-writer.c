@@ -174,6 +174,25 @@ test_namespaced_attributes (void)
 }
 
 static void
+test_xml_namespace_element_uses_its_prefix (void)
+{
+  g_autoptr(XmppNode) node = NULL;
+  g_autoptr(XmppNode) again = NULL;
+  g_autofree char *xml = NULL;
+
+  /* xmlns='http://www.w3.org/XML/1998/namespace' would not be well formed. */
+  node = xmpp_node_parse ("<a xmlns='urn:a'><xml:b><c/></xml:b></a>", -1, NULL);
+  g_assert_nonnull (node);
+  g_assert_true (xmpp_node_is (xmpp_node_get_child_at (node, 0), "b", XMPP_NS_XML));
+
+  xml = xmpp_node_to_string (node);
+  g_assert_cmpstr (xml, ==, "<a xmlns='urn:a'><xml:b><c/></xml:b></a>");
+  again = xmpp_node_parse (xml, -1, NULL);
+  g_assert_nonnull (again);
+  g_assert_true (xmpp_node_equal (node, again));
+}
+
+static void
 test_empty_elements_self_close (void)
 {
   g_autoptr(XmppNode) node = xmpp_node_new ("ping", "urn:xmpp:ping");
@@ -327,6 +346,8 @@ main (int   argc,
   g_test_add_func ("/xmpp/writer/namespace-scoping", test_namespace_scoping);
   g_test_add_func ("/xmpp/writer/no-namespace-at-top", test_no_namespace_at_top);
   g_test_add_func ("/xmpp/writer/namespaced-attributes", test_namespaced_attributes);
+  g_test_add_func ("/xmpp/writer/xml-namespace-element-uses-its-prefix",
+                   test_xml_namespace_element_uses_its_prefix);
   g_test_add_func ("/xmpp/writer/empty-elements-self-close", test_empty_elements_self_close);
   g_test_add_func ("/xmpp/writer/stream-open-and-close", test_stream_open_and_close);
   g_test_add_func ("/xmpp/writer/round-trip", test_round_trip);
