@@ -4,6 +4,7 @@
 
 #include "xmpp-connector.h"
 
+#include "xmpp-client.h"
 #include "xmpp-error.h"
 #include "xmpp-sasl.h"
 
@@ -349,7 +350,7 @@ send_iq (XmppConnector *self,
          XmppNode      *iq)
 {
   g_free (self->iq_id);
-  self->iq_id = g_uuid_string_random ();
+  self->iq_id = xmpp_client_new_id ();
   xmpp_node_set_attr (iq, "id", self->iq_id);
   xmpp_stream_send (self->stream, iq);
 }

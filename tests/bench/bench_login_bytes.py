@@ -135,7 +135,8 @@ def main():
 
                 cold = []
                 warm = []
-                for _ in range(args.runs):
+                for i in range(args.runs):
+                    print("%s: run %d" % (mode, i + 1), file=sys.stderr)
                     cli = fresh_cli()
                     cold.append(measure(proxy, petrel_roster_list(
                         cli, args.contacts)))

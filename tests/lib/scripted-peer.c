@@ -1086,6 +1086,7 @@ scram_channel_binding (ScriptedPeer  *peer,
                        GError       **error)
 {
   g_autofree char *type = NULL;
+  g_autoptr(GByteArray) data = NULL;
   GTlsChannelBindingType binding;
   const char *end;
 
@@ -1107,8 +1108,14 @@ scram_channel_binding (ScriptedPeer  *peer,
   if (scripted_peer_get_tls (peer) == NULL)
     g_error ("channel binding needs TLS");
 
-  return g_tls_connection_get_channel_binding_data (scripted_peer_get_tls (peer), binding,
-                                                    cbind, error);
+  /* The backend overwrites the array it is given, so fetch separately. */
+  data = g_byte_array_new ();
+  if (!g_tls_connection_get_channel_binding_data (scripted_peer_get_tls (peer), binding, data,
+                                                  error))
+    return FALSE;
+  g_byte_array_append (cbind, data->data, data->len);
+
+  return TRUE;
 }
 
 static gboolean
