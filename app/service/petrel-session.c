@@ -328,6 +328,7 @@ connect_cb (GObject      *source,
     }
 
   self->client = xmpp_client_new (stream, xmpp_connector_get_bound_jid (self->connector));
+  xmpp_client_set_stream_features (self->client, xmpp_connector_get_features (self->connector));
   self->bound = g_strdup (xmpp_jid_to_string (xmpp_connector_get_bound_jid (self->connector)));
   g_clear_object (&self->connector);
   attach_modules (self);

@@ -44,6 +44,7 @@ struct _XmppClient
   guint last_handler_id;
   GHashTable *pending;   /* id → PendingIq */
   GPtrArray *features;   /* sorted, NULL-terminated */
+  XmppNode *stream_features;
 
   GCancellable *read_cancellable;
   gboolean connected;
@@ -137,6 +138,7 @@ xmpp_client_finalize (GObject *object)
 
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->features, g_ptr_array_unref);
+  g_clear_pointer (&self->stream_features, xmpp_node_unref);
   g_clear_pointer (&self->jid, xmpp_jid_unref);
   g_clear_pointer (&self->bare, xmpp_jid_unref);
 
@@ -538,6 +540,30 @@ xmpp_client_get_stream (XmppClient *self)
   g_return_val_if_fail (XMPP_IS_CLIENT (self), NULL);
 
   return self->stream;
+}
+
+void
+xmpp_client_set_stream_features (XmppClient *self,
+                                 XmppNode   *features)
+{
+  g_return_if_fail (XMPP_IS_CLIENT (self));
+
+  g_clear_pointer (&self->stream_features, xmpp_node_unref);
+  if (features != NULL)
+    self->stream_features = xmpp_node_ref (features);
+}
+
+XmppNode *
+xmpp_client_get_stream_feature (XmppClient *self,
+                                const char *name,
+                                const char *ns)
+{
+  g_return_val_if_fail (XMPP_IS_CLIENT (self), NULL);
+
+  if (self->stream_features == NULL)
+    return NULL;
+
+  return xmpp_node_get_child (self->stream_features, name, ns);
 }
 
 gboolean

@@ -85,6 +85,23 @@ XmppClient *xmpp_client_new (XmppStream *stream,
 XmppJid *xmpp_client_get_jid (XmppClient *self);
 /** xmpp_client_get_stream: Returns: (transfer none): the stream */
 XmppStream *xmpp_client_get_stream (XmppClient *self);
+/**
+ * xmpp_client_set_stream_features:
+ * @features: (nullable): the <stream:features/> offered after
+ *   authentication (stream management, CSI, roster versioning…)
+ */
+void xmpp_client_set_stream_features (XmppClient *self,
+                                      XmppNode   *features);
+/**
+ * xmpp_client_get_stream_feature:
+ * @ns: (nullable): %NULL matches any namespace
+ *
+ * Returns: (transfer none) (nullable): the stream feature element
+ *   @name in @ns, %NULL when the server did not offer it
+ */
+XmppNode *xmpp_client_get_stream_feature (XmppClient *self,
+                                          const char *name,
+                                          const char *ns);
 /** xmpp_client_is_connected: Returns: whether the stream is still up */
 gboolean xmpp_client_is_connected (XmppClient *self);
 

@@ -257,9 +257,13 @@ maybe_close_base (XmppStream *self)
     return;
   if (!g_queue_is_empty (&self->write_queue) && self->write_error == NULL)
     return;
+  /* RFC 6120 §4.4: while a read is pending, the server's closing tag and
+   * the stanzas it sent before it can still arrive; the connection closes
+   * once that read completes (or is cancelled). */
+  if (self->read_task != NULL)
+    return;
 
   self->base_closed = TRUE;
-  /* A pending read ends with an error once the connection is closed. */
   g_io_stream_close_async (self->base, G_PRIORITY_DEFAULT, NULL,
                            close_base_cb, g_object_ref (self));
 }
@@ -437,6 +441,7 @@ deliver_queued (XmppStream *self)
       task = g_steal_pointer (&self->read_task);
       g_task_return_error (task, g_error_copy (self->read_error ? self->read_error
                                                                 : self->write_error));
+      maybe_close_base (self);
       return TRUE;
     }
 
@@ -452,6 +457,7 @@ deliver_queued (XmppStream *self)
   r->node = node;
   task = g_steal_pointer (&self->read_task);
   g_task_return_pointer (task, r, read_result_free);
+  maybe_close_base (self);
 
   return TRUE;
 }
@@ -477,6 +483,7 @@ read_cb (GObject      *source,
       if (self->read_error == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         self->read_error = g_error_copy (error);
       g_task_return_error (task, g_steal_pointer (&error));
+      maybe_close_base (self);
       return;
     }
 
@@ -488,6 +495,7 @@ read_cb (GObject      *source,
         self->read_error = g_error_new_literal (XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_CLOSED,
                                                 "The server closed the connection");
       g_task_return_error (task, g_error_copy (self->read_error));
+      maybe_close_base (self);
       return;
     }
 

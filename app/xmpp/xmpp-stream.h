@@ -172,7 +172,9 @@ GBytes *xmpp_stream_dup_channel_binding (XmppStream            *self,
  * xmpp_stream_close:
  *
  * Sends `</stream:stream>` (once) and closes the connection after the
- * queue is written; a no-op when already closed.
+ * queue is written and no read is pending: a pending read can still
+ * receive the server's closing tag (RFC 6120 §4.4); cancel it to close at
+ * once.  A no-op when already closed.
  */
 void xmpp_stream_close (XmppStream *self);
 
