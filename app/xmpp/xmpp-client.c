@@ -46,6 +46,16 @@ struct _XmppClient
   GPtrArray *features;   /* sorted, NULL-terminated */
   XmppNode *stream_features;
 
+  const XmppClientHooks *hooks;
+  gpointer hooks_data;
+
+  /* Keepalive (half-open connection detection) */
+  guint keepalive_id;
+  guint idle_seconds;
+  guint timeout_seconds;
+  gint64 last_rx;
+  gint64 probe_sent;
+
   GCancellable *read_cancellable;
   gboolean connected;
   gboolean closing;
@@ -115,6 +125,7 @@ xmpp_client_dispose (GObject *object)
     g_cancellable_cancel (self->read_cancellable);
   g_clear_object (&self->read_cancellable);
   g_clear_handle_id (&self->close_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->keepalive_id, g_source_remove);
 
   if (self->pending != NULL && g_hash_table_size (self->pending) > 0)
     {
@@ -198,6 +209,7 @@ disconnected (XmppClient   *self,
     return;
 
   self->connected = FALSE;
+  g_clear_handle_id (&self->keepalive_id, g_source_remove);
   g_cancellable_cancel (self->read_cancellable);
   xmpp_stream_close (self->stream);
 
@@ -263,6 +275,24 @@ handler_matches (const Handler  *h,
   return xmpp_node_get_child (stanza, h->name, h->ns) != NULL;
 }
 
+static gboolean
+is_stanza (const XmppNode *node)
+{
+  return xmpp_node_is (node, "message", XMPP_NS_CLIENT) ||
+         xmpp_node_is (node, "presence", XMPP_NS_CLIENT) ||
+         xmpp_node_is (node, "iq", XMPP_NS_CLIENT);
+}
+
+/* Every stanza leaves through here, so stream management counts them all. */
+static void
+send_stanza (XmppClient     *self,
+             const XmppNode *stanza)
+{
+  xmpp_stream_send (self->stream, stanza);
+  if (self->hooks != NULL && self->hooks->stanza_sent != NULL && is_stanza (stanza))
+    self->hooks->stanza_sent (self->hooks_data, stanza);
+}
+
 static void
 reply_error (XmppClient      *self,
              const XmppNode  *stanza,
@@ -271,7 +301,7 @@ reply_error (XmppClient      *self,
 {
   g_autoptr(XmppNode) reply = xmpp_stanza_make_error_reply (stanza, code, type);
 
-  xmpp_stream_send (self->stream, reply);
+  send_stanza (self, reply);
 }
 
 static void
@@ -432,10 +462,19 @@ dispatch (XmppClient *self,
     {
       route (self, XMPP_STANZA_PRESENCE, stanza);
     }
-  else
+  else if (self->hooks == NULL || self->hooks->nonza == NULL ||
+           !self->hooks->nonza (self->hooks_data, stanza))
     {
       g_debug ("ignoring <%s/>", xmpp_node_get_name (stanza));
+      return;
     }
+  else
+    {
+      return;
+    }
+
+  if (self->connected && self->hooks != NULL && self->hooks->stanza_handled != NULL)
+    self->hooks->stanza_handled (self->hooks_data, stanza);
 }
 
 static void read_next (XmppClient *self);
@@ -461,6 +500,7 @@ read_cb (GObject      *source,
   switch (event)
     {
     case XMPP_READER_EVENT_STANZA:
+      self->last_rx = g_get_monotonic_time ();
       dispatch (self, node);
       if (self->connected)
         read_next (self);
@@ -647,7 +687,100 @@ xmpp_client_send (XmppClient     *self,
   if (!self->connected)
     return;
 
-  xmpp_stream_send (self->stream, stanza);
+  send_stanza (self, stanza);
+}
+
+void
+xmpp_client_send_nonza (XmppClient     *self,
+                        const XmppNode *element)
+{
+  g_return_if_fail (XMPP_IS_CLIENT (self));
+  g_return_if_fail (element != NULL);
+
+  if (self->connected)
+    xmpp_stream_send (self->stream, element);
+}
+
+void
+xmpp_client_set_hooks (XmppClient            *self,
+                       const XmppClientHooks *hooks,
+                       gpointer               data)
+{
+  g_return_if_fail (XMPP_IS_CLIENT (self));
+
+  self->hooks = hooks;
+  self->hooks_data = data;
+}
+
+static void
+probe_ping_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(XmppNode) reply = xmpp_client_send_iq_finish (XMPP_CLIENT (source), result, NULL);
+}
+
+static gboolean
+keepalive_cb (gpointer user_data)
+{
+  XmppClient *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->probe_sent != 0)
+    {
+      if (self->last_rx >= self->probe_sent)
+        {
+          self->probe_sent = 0;
+        }
+      else if (now - self->probe_sent >= (gint64) self->timeout_seconds * G_USEC_PER_SEC)
+        {
+          g_autoptr(GError) error =
+            g_error_new (XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_TIMEOUT,
+                         "No answer from the server for %u seconds",
+                         (guint) ((now - self->last_rx) / G_USEC_PER_SEC));
+
+          self->keepalive_id = 0;
+          disconnected (self, error);
+          return G_SOURCE_REMOVE;
+        }
+      return G_SOURCE_CONTINUE;
+    }
+
+  if (now - self->last_rx < (gint64) self->idle_seconds * G_USEC_PER_SEC)
+    return G_SOURCE_CONTINUE;
+
+  /* The probe costs a few bytes; a dead link otherwise goes unnoticed
+   * for as long as the kernel keeps retransmitting (many minutes). */
+  self->probe_sent = now;
+  if (self->hooks == NULL || self->hooks->probe == NULL || !self->hooks->probe (self->hooks_data))
+    {
+      g_autoptr(XmppJid) server = xmpp_jid_new (NULL, xmpp_jid_get_domain (self->jid), NULL, NULL);
+      g_autoptr(XmppNode) ping = xmpp_node_build ("iq", XMPP_NS_CLIENT,
+                                                  XMPP_BUILD_ATTR, "type", "get",
+                                                  XMPP_BUILD_ATTR, "to", xmpp_jid_to_string (server),
+                                                  XMPP_BUILD_CHILD, "ping", "urn:xmpp:ping",
+                                                  XMPP_BUILD_END);
+
+      xmpp_client_send_iq_async (self, ping, self->timeout_seconds + 1, NULL, probe_ping_cb, NULL);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+void
+xmpp_client_set_keepalive (XmppClient *self,
+                           guint       idle_seconds,
+                           guint       timeout_seconds)
+{
+  g_return_if_fail (XMPP_IS_CLIENT (self));
+
+  g_clear_handle_id (&self->keepalive_id, g_source_remove);
+  self->idle_seconds = idle_seconds;
+  self->timeout_seconds = MAX (timeout_seconds, 1);
+  self->probe_sent = 0;
+  self->last_rx = g_get_monotonic_time ();
+  if (idle_seconds > 0 && self->connected)
+    self->keepalive_id = g_timeout_add_seconds (1, keepalive_cb, self);
 }
 
 char *
@@ -756,7 +889,7 @@ xmpp_client_send_iq_async (XmppClient          *self,
   g_hash_table_insert (self->pending, p->id, p);
   if (cancellable != NULL)
     p->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (iq_cancelled_cb), p, NULL);
-  xmpp_stream_send (self->stream, iq);
+  send_stanza (self, iq);
 }
 
 XmppNode *

@@ -207,6 +207,58 @@ gboolean xmpp_client_close_finish (XmppClient    *self,
                                    GAsyncResult  *result,
                                    GError       **error);
 
+/**
+ * XmppClientHooks:
+ * @stanza_sent: a message, presence or IQ was queued for the wire
+ * @stanza_handled: an incoming stanza went through the router (its
+ *   handlers have run, so whatever they store is stored)
+ * @nonza: a top-level element that is not a stanza; returns %TRUE when
+ *   consumed
+ * @probe: the connection was idle; ask the server for a sign of life
+ *   (returns %FALSE to let the client send a ping instead)
+ *
+ * The stream layer below the router: XEP-0198 stream management plugs in
+ * here.  One set of hooks per client.
+ */
+typedef struct
+{
+  void (*stanza_sent) (gpointer data, const XmppNode *stanza);
+  void (*stanza_handled) (gpointer data, const XmppNode *stanza);
+  gboolean (*nonza) (gpointer data, XmppNode *element);
+  gboolean (*probe) (gpointer data);
+} XmppClientHooks;
+
+/**
+ * xmpp_client_set_hooks:
+ * @hooks: (nullable): static hooks, %NULL to remove them
+ */
+void xmpp_client_set_hooks (XmppClient            *self,
+                            const XmppClientHooks *hooks,
+                            gpointer               data);
+
+/**
+ * xmpp_client_send_nonza:
+ *
+ * Sends a top-level element that is not a stanza (stream management,
+ * CSI); it is not counted or queued by the hooks.
+ */
+void xmpp_client_send_nonza (XmppClient     *self,
+                             const XmppNode *element);
+
+/**
+ * xmpp_client_set_keepalive:
+ * @idle_seconds: silence after which the server is probed (0: off)
+ * @timeout_seconds: how long the probe may go unanswered before the
+ *   connection counts as dead and "disconnected" is emitted with
+ *   XMPP_STREAM_ERROR_TIMEOUT
+ *
+ * Detects half-open TCP connections: with 12 and 10, a dead link is
+ * noticed within about 25 seconds of the last byte received.
+ */
+void xmpp_client_set_keepalive (XmppClient *self,
+                                guint       idle_seconds,
+                                guint       timeout_seconds);
+
 /*
  * Signals:
  *   "disconnected" (const GError *error): the stream ended; @error is %NULL

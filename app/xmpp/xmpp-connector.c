@@ -7,6 +7,7 @@
 #include "xmpp-client.h"
 #include "xmpp-error.h"
 #include "xmpp-sasl.h"
+#include "xep-0198-sm.h"
 
 #define NS_SASL_CB "urn:xmpp:sasl-cb:0"
 #define DEFAULT_TIMEOUT 30
@@ -23,6 +24,7 @@ typedef enum {
   STATE_FEATURES_BIND,
   STATE_BIND,
   STATE_SESSION,
+  STATE_RESUME,
   STATE_DONE,
 } State;
 
@@ -49,6 +51,8 @@ struct _XmppConnector
   XmppStreamLogFunc log_func;
   gpointer log_data;
   GIOStream *test_base;
+  XmppSm *sm;
+  gboolean resumed;
 
   /* One attempt */
   GTask *task;
@@ -105,6 +109,7 @@ xmpp_connector_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->stream);
   g_clear_object (&self->test_base);
+  g_clear_object (&self->sm);
   g_clear_object (&self->task);
 
   G_OBJECT_CLASS (xmpp_connector_parent_class)->dispose (object);
@@ -173,6 +178,8 @@ xmpp_connector_new (const XmppConnectorConfig *config)
   self->timeout_seconds = config->timeout_seconds ? config->timeout_seconds : DEFAULT_TIMEOUT;
   self->log_func = config->log_func;
   self->log_data = config->log_data;
+  if (config->sm != NULL)
+    self->sm = g_object_ref (XMPP_SM (config->sm));
 
   return self;
 }
@@ -201,6 +208,14 @@ xmpp_connector_get_features (XmppConnector *self)
   g_return_val_if_fail (XMPP_IS_CONNECTOR (self), NULL);
 
   return self->features;
+}
+
+gboolean
+xmpp_connector_get_resumed (XmppConnector *self)
+{
+  g_return_val_if_fail (XMPP_IS_CONNECTOR (self), FALSE);
+
+  return self->resumed;
 }
 
 const char *
@@ -356,15 +371,11 @@ send_iq (XmppConnector *self,
 }
 
 static void
-handle_bind_features (XmppConnector *self,
-                      XmppNode      *features)
+send_bind (XmppConnector *self)
 {
   g_autoptr(XmppNode) iq = NULL;
 
-  g_clear_pointer (&self->features, xmpp_node_unref);
-  self->features = xmpp_node_ref (features);
-
-  if (xmpp_node_get_child (features, "bind", XMPP_NS_BIND) == NULL)
+  if (xmpp_node_get_child (self->features, "bind", XMPP_NS_BIND) == NULL)
     {
       fail_with (self, XMPP_STREAM_ERROR_BIND, "The server does not offer resource binding");
       return;
@@ -383,6 +394,54 @@ handle_bind_features (XmppConnector *self,
   send_iq (self, iq);
   self->state = STATE_BIND;
   read_next (self);
+}
+
+static void
+handle_bind_features (XmppConnector *self,
+                      XmppNode      *features)
+{
+  g_clear_pointer (&self->features, xmpp_node_unref);
+  self->features = xmpp_node_ref (features);
+
+  /* XEP-0198 §5: resuming replaces binding and costs one round trip
+   * instead of the bind, roster and presence exchanges of a new session. */
+  if (self->sm != NULL && xmpp_sm_can_resume (self->sm) &&
+      xmpp_node_get_child (features, "sm", XMPP_NS_SM) != NULL)
+    {
+      g_autoptr(XmppNode) resume = xmpp_sm_build_resume (self->sm);
+
+      xmpp_stream_send (self->stream, resume);
+      self->state = STATE_RESUME;
+      read_next (self);
+      return;
+    }
+
+  send_bind (self);
+}
+
+static void
+handle_resume_answer (XmppConnector *self,
+                      XmppNode      *answer)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!xmpp_node_is (answer, "resumed", XMPP_NS_SM) && !xmpp_node_is (answer, "failed", XMPP_NS_SM))
+    {
+      read_next (self);
+      return;
+    }
+
+  if (xmpp_sm_handle_resume_answer (self->sm, answer, &error))
+    {
+      self->resumed = TRUE;
+      self->bound = xmpp_jid_ref (xmpp_sm_get_bound_jid (self->sm));
+      succeed (self);
+      return;
+    }
+
+  if (error != NULL)
+    g_debug ("resumption refused: %s", error->message);
+  send_bind (self);
 }
 
 static gboolean
@@ -809,6 +868,10 @@ handle_stanza (XmppConnector *self,
 
     case STATE_SESSION:
       handle_session_reply (self, stanza);
+      break;
+
+    case STATE_RESUME:
+      handle_resume_answer (self, stanza);
       break;
 
     case STATE_IDLE:

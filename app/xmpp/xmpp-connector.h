@@ -26,6 +26,9 @@
  *                                   OPEN_BOUND            with another
  *                                      ▼                  mechanism)
  *                                   FEATURES_BIND ──▶ BIND ──▶ (SESSION) ──▶ DONE
+ *                                      │ resumable XEP-0198 state   ▲
+ *                                      ▼                            │ <failed/>
+ *                                    RESUME ── <resumed/> ──▶ DONE ─┘ (fresh bind)
  *
  * A <stream:error/> in any state ends the attempt with its condition.  The
  * whole attempt has one deadline (30 s by default).
@@ -54,6 +57,8 @@ G_DECLARE_FINAL_TYPE (XmppConnector, xmpp_connector, XMPP, CONNECTOR, GObject)
  * @resource: (nullable): the resource to ask for; the server may change it
  * @timeout_seconds: 0 for 30
  * @log_func: (nullable): receives the protocol log, secrets masked
+ * @sm: (nullable) (type XmppSm): stream-management state; when it can
+ *   resume, the connector asks for that instead of binding a new session
  */
 typedef struct
 {
@@ -67,6 +72,7 @@ typedef struct
   guint timeout_seconds;
   XmppStreamLogFunc log_func;
   gpointer log_data;
+  gpointer sm;
 } XmppConnectorConfig;
 
 /**
@@ -118,6 +124,15 @@ XmppJid *xmpp_connector_get_bound_jid (XmppConnector *self);
  *   authentication (stream management, CSI, …)
  */
 XmppNode *xmpp_connector_get_features (XmppConnector *self);
+
+/**
+ * xmpp_connector_get_resumed:
+ *
+ * Returns: whether the previous session was resumed (XEP-0198 §5): the
+ *   caller then attaches the XmppSm and calls xmpp_sm_resend() instead of
+ *   starting a new session
+ */
+gboolean xmpp_connector_get_resumed (XmppConnector *self);
 
 /** xmpp_connector_get_mechanism: Returns: (nullable): the SASL mechanism used */
 const char *xmpp_connector_get_mechanism (XmppConnector *self);

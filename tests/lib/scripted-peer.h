@@ -26,9 +26,10 @@
  *   send         raw XML; "$id" becomes the id of the last matched element
  *   send_open    a stream header and <stream:features/>
  *   start_tls    a server-side TLS handshake with tests/lib/localhost-*.pem
- *   sync         a barrier: an IQ ping the client must answer (result or
- *                error) before sending anything else, which proves that it
- *                ignored everything sent before without a reply
+ *   sync         a barrier: `<iq type='get' id='sync-N'><ping/></iq>` with
+ *                no `from`, which the client must answer (result or error)
+ *                before sending anything else; that proves it answered
+ *                nothing sent before (catch-all IQ handlers see it too)
  *   close        closes the connection
  *
  * The first mismatch stops the script and is reported by the run functions
