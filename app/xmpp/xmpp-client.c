@@ -717,7 +717,9 @@ probe_ping_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(XmppNode) reply = xmpp_client_send_iq_finish (XMPP_CLIENT (source), result, NULL);
+  XmppNode *reply = xmpp_client_send_iq_finish (XMPP_CLIENT (source), result, NULL);
+
+  g_clear_pointer (&reply, xmpp_node_unref);
 }
 
 static gboolean

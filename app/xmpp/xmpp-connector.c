@@ -759,6 +759,9 @@ tls_done_cb (GObject      *source,
 
   if (!xmpp_stream_start_tls_finish (XMPP_STREAM (source), result, &error))
     {
+      /* Nothing more goes over the unencrypted socket, not even a
+       * closing tag: drop it. */
+      g_clear_object (&self->stream);
       fail (self, error);
       return;
     }

@@ -245,9 +245,10 @@ close_base_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(XmppStream) self = user_data;
+  XmppStream *self = user_data;
 
   g_io_stream_close_finish (G_IO_STREAM (source), result, NULL);
+  g_object_unref (self);
 }
 
 static void

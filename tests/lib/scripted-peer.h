@@ -49,7 +49,7 @@ G_BEGIN_DECLS
 /* The server's domain: the only name the test certificate is valid for. */
 #define SCRIPTED_PEER_DOMAIN "localhost"
 
-/* How long any wait may take before the test fails. */
+/* How long a test may take, from scripted_peer_new(), before it fails. */
 #define SCRIPTED_PEER_TIMEOUT_SECONDS 10
 
 typedef struct _ScriptedPeer ScriptedPeer;
@@ -61,11 +61,11 @@ typedef struct _ScriptedPeer ScriptedPeer;
  *
  * Returns: %FALSE with @error when @element is not what was expected
  */
-typedef gboolean (*ScriptedPeerCheck) (ScriptedPeer  *peer,
-                                       XmppNode      *element,
-                                       char         **reply,
-                                       gpointer       user_data,
-                                       GError       **error);
+typedef gboolean (*ScriptedPeerCheck) (ScriptedPeer *peer,
+                                       XmppNode     *element,
+                                       char        **reply,
+                                       gpointer      user_data,
+                                       GError      **error);
 
 /**
  * ScriptedScramOutcome:
@@ -75,7 +75,8 @@ typedef gboolean (*ScriptedPeerCheck) (ScriptedPeer  *peer,
  * @SCRIPTED_SCRAM_NOT_AUTHORIZED: answers the proof with
  *   <failure><not-authorized/></failure>
  */
-typedef enum {
+typedef enum
+{
   SCRIPTED_SCRAM_SUCCESS,
   SCRIPTED_SCRAM_WRONG_SIGNATURE,
   SCRIPTED_SCRAM_NO_SIGNATURE,
@@ -83,7 +84,7 @@ typedef enum {
 } ScriptedScramOutcome;
 
 ScriptedPeer *scripted_peer_new (void) G_GNUC_WARN_UNUSED_RESULT;
-void scripted_peer_free (ScriptedPeer *self);
+void          scripted_peer_free (ScriptedPeer *self);
 
 /** Returns: (transfer none): the end of the pipe the client speaks over */
 GIOStream *scripted_peer_get_client_stream (ScriptedPeer *self);
@@ -96,9 +97,9 @@ void scripted_peer_expect (ScriptedPeer *self,
                            const char   *pattern);
 void scripted_peer_expect_open (ScriptedPeer *self,
                                 const char   *pattern);
-void scripted_peer_expect_check (ScriptedPeer      *self,
-                                 ScriptedPeerCheck  check,
-                                 gpointer           user_data);
+void scripted_peer_expect_check (ScriptedPeer     *self,
+                                 ScriptedPeerCheck check,
+                                 gpointer          user_data);
 void scripted_peer_expect_close (ScriptedPeer *self);
 void scripted_peer_expect_eof (ScriptedPeer *self);
 void scripted_peer_send (ScriptedPeer *self,
@@ -122,12 +123,12 @@ void scripted_peer_close (ScriptedPeer *self);
  * <auth mechanism=@mechanism/>, answers with a challenge, checks the client
  * proof against @password and ends as @outcome says.
  */
-void scripted_peer_expect_scram (ScriptedPeer         *self,
-                                 const char           *mechanism,
-                                 const char           *gs2_header,
-                                 const char           *username,
-                                 const char           *password,
-                                 ScriptedScramOutcome  outcome);
+void scripted_peer_expect_scram (ScriptedPeer        *self,
+                                 const char          *mechanism,
+                                 const char          *gs2_header,
+                                 const char          *username,
+                                 const char          *password,
+                                 ScriptedScramOutcome outcome);
 
 /* Running */
 
@@ -135,10 +136,11 @@ void scripted_peer_expect_scram (ScriptedPeer         *self,
 void scripted_peer_run (ScriptedPeer *self);
 /*
  * Runs the main loop until *@flag is TRUE.  Fails the test when the peer's
- * script fails or after SCRIPTED_PEER_TIMEOUT_SECONDS.  @self may be %NULL.
+ * script fails or SCRIPTED_PEER_TIMEOUT_SECONDS after scripted_peer_new()
+ * (after this call when @self is %NULL).
  */
-void scripted_peer_run_until (ScriptedPeer   *self,
-                              const gboolean *flag);
+void     scripted_peer_run_until (ScriptedPeer   *self,
+                                  const gboolean *flag);
 gboolean scripted_peer_is_done (ScriptedPeer *self);
 
 /* What the client sent */

@@ -19,26 +19,26 @@
 
 #define NS_STZ_Q "'urn:ietf:params:xml:ns:xmpp-stanzas'"
 
-#define ERROR_REPLY(to, id, type, condition)                               \
-  "<iq type='error' to='" to "' id='" id "'><error type='" type "'>"       \
+#define ERROR_REPLY(to, id, type, condition)                         \
+  "<iq type='error' to='" to "' id='" id "'><error type='" type "'>" \
   "<" condition " xmlns=" NS_STZ_Q "/></error></iq>"
 
 typedef struct
 {
   ScriptedPeer *peer;
-  XmppStream *stream;
-  XmppClient *client;
-  GString *calls;           /* names of the handlers that ran, in order */
-  GPtrArray *handlers;      /* Handler */
-  gboolean disconnected;
-  GError *disconnect_error;
+  XmppStream   *stream;
+  XmppClient   *client;
+  GString      *calls;    /* names of the handlers that ran, in order */
+  GPtrArray    *handlers; /* Handler */
+  gboolean      disconnected;
+  GError       *disconnect_error;
 } Fixture;
 
 typedef struct
 {
-  gboolean done;
+  gboolean        done;
   XmppReaderEvent event;
-  XmppNode *node;
+  XmppNode       *node;
 } ReadResult;
 
 static void
@@ -47,7 +47,7 @@ read_cb (GObject      *source,
          gpointer      user_data)
 {
   ReadResult *r = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   r->event = xmpp_stream_read_finish (XMPP_STREAM (source), result, &r->node, &error);
   g_assert_no_error (error);
@@ -55,8 +55,8 @@ read_cb (GObject      *source,
 }
 
 static void
-read_event (Fixture         *f,
-            XmppReaderEvent  expected)
+read_event (Fixture        *f,
+            XmppReaderEvent expected)
 {
   ReadResult r = { 0 };
 
@@ -79,10 +79,10 @@ disconnected_cb (XmppClient   *client,
 }
 
 static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
+fixture_set_up (Fixture      *f,
+                gconstpointer data)
 {
-  g_autoptr(XmppJid) jid = xmpp_jid_parse (OWN_FULL, NULL);
+  g_autoptr (XmppJid) jid = xmpp_jid_parse (OWN_FULL, NULL);
 
   f->peer = scripted_peer_new ();
   f->calls = g_string_new (NULL);
@@ -102,8 +102,8 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
+fixture_tear_down (Fixture      *f,
+                   gconstpointer data)
 {
   if (f->client != NULL)
     g_assert_finalize_object (f->client);
@@ -122,14 +122,15 @@ fixture_tear_down (Fixture       *f,
 
 typedef struct
 {
-  const char *from;         /* NULL: no `from` */
-  gboolean any, own_bare, own_account, server, own_or_server;
+  const char *from; /* NULL: no `from` */
+  gboolean    any, own_bare, own_account, server, own_or_server;
 } PolicyRow;
 
 static void
-test_sender_policies (Fixture       *f,
-                      gconstpointer  data)
+test_sender_policies (Fixture      *f,
+                      gconstpointer data)
 {
+  /* clang-format off */
   static const PolicyRow rows[] = {
     /* from                         ANY   BARE   ACCT   SERV   BARE|SERV */
     { NULL,                        TRUE, TRUE,  TRUE,  TRUE,  TRUE },
@@ -146,15 +147,16 @@ test_sender_policies (Fixture       *f,
     { "evil.example",              TRUE, FALSE, FALSE, FALSE, FALSE },
     { "localhost@evil.example",    TRUE, FALSE, FALSE, FALSE, FALSE },
   };
+  /* clang-format on */
 
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     {
       const PolicyRow *row = &rows[i];
-      g_autoptr(XmppJid) from = NULL;
+      g_autoptr (XmppJid) from = NULL;
 
       if (row->from != NULL)
         {
-          g_autoptr(GError) error = NULL;
+          g_autoptr (GError) error = NULL;
 
           from = xmpp_jid_parse (row->from, &error);
           g_assert_no_error (error);
@@ -179,26 +181,27 @@ test_sender_policies (Fixture       *f,
 
 typedef struct _Handler
 {
-  Fixture *f;
-  const char *name;
-  gboolean stop;            /* return TRUE */
-  gboolean reply;           /* IQ: answer with an empty result */
-  guint remove_id;          /* remove this handler when called */
-  struct _Handler *add;     /* add this one (priority -100) when called */
-  guint added_id;
-  int destroyed;
+  Fixture         *f;
+  const char      *name;
+  gboolean         stop;      /* return TRUE */
+  gboolean         reply;     /* IQ: answer with an empty result */
+  guint            remove_id; /* remove this handler when called */
+  struct _Handler *add;       /* add this one (priority -100) when called */
+  guint            added_id;
+  int              destroyed;
 } Handler;
 
-typedef enum {
-  STOP = 1 << 0,            /* return TRUE */
-  REPLY = 1 << 1,           /* IQ: answer with an empty result */
+typedef enum
+{
+  STOP = 1 << 0,  /* return TRUE */
+  REPLY = 1 << 1, /* IQ: answer with an empty result */
 } HandlerFlags;
 
 /* Handlers live until the fixture is torn down, after the client. */
 static Handler *
-handler_new (Fixture      *f,
-             const char   *name,
-             HandlerFlags  flags)
+handler_new (Fixture     *f,
+             const char  *name,
+             HandlerFlags flags)
 {
   Handler *h = g_new0 (Handler, 1);
 
@@ -217,7 +220,7 @@ handler_cb (XmppClient *client,
             XmppJid    *from,
             gpointer    user_data)
 {
-  Handler *h = user_data;
+  Handler    *h = user_data;
   const char *id = xmpp_node_get_attr (stanza, "id");
 
   /* The peer's barrier (scripted_peer_sync()) is not part of any test. */
@@ -227,7 +230,7 @@ handler_cb (XmppClient *client,
   g_string_append_printf (h->f->calls, "%s%s", h->f->calls->len ? " " : "", h->name);
   if (h->reply)
     {
-      g_autoptr(XmppNode) result = xmpp_stanza_make_result (stanza);
+      g_autoptr (XmppNode) result = xmpp_stanza_make_result (stanza);
 
       xmpp_client_send (client, result);
     }
@@ -253,13 +256,13 @@ handler_destroyed (gpointer data)
 }
 
 static guint
-add (Fixture          *f,
-     Handler          *h,
-     XmppStanzaKind    kind,
-     const char       *child,
-     const char       *ns,
-     XmppSenderPolicy  policy,
-     int               priority)
+add (Fixture         *f,
+     Handler         *h,
+     XmppStanzaKind   kind,
+     const char      *child,
+     const char      *ns,
+     XmppSenderPolicy policy,
+     int              priority)
 {
   h->f = f;
   return xmpp_client_add_handler (f->client, kind, child, ns, policy, priority, handler_cb, h,
@@ -277,8 +280,8 @@ assert_calls (Fixture    *f,
 /* Lower priority runs first, equal priorities in the order added, and the
  * first handler that returns TRUE ends the dispatch. */
 static void
-test_handler_priority_order (Fixture       *f,
-                             gconstpointer  data)
+test_handler_priority_order (Fixture      *f,
+                             gconstpointer data)
 {
   Handler *c = handler_new (f, "c", 0);
   Handler *a = handler_new (f, "a", 0);
@@ -304,8 +307,8 @@ test_handler_priority_order (Fixture       *f,
 
 /* An IQ handler that answers stops the dispatch: exactly one reply. */
 static void
-test_iq_handler_answers_once (Fixture       *f,
-                              gconstpointer  data)
+test_iq_handler_answers_once (Fixture      *f,
+                              gconstpointer data)
 {
   Handler *first = handler_new (f, "first", STOP | REPLY);
   Handler *second = handler_new (f, "second", STOP | REPLY);
@@ -323,8 +326,8 @@ test_iq_handler_answers_once (Fixture       *f,
 
 /* RFC 6120 §8.4: handlers that decline leave the IQ to the router. */
 static void
-test_declined_iq_gets_service_unavailable (Fixture       *f,
-                                           gconstpointer  data)
+test_declined_iq_gets_service_unavailable (Fixture      *f,
+                                           gconstpointer data)
 {
   Handler *h = handler_new (f, "h", 0);
 
@@ -341,8 +344,8 @@ test_declined_iq_gets_service_unavailable (Fixture       *f,
 
 /* A handler sees only its kind and payload. */
 static void
-test_handler_matches_kind_and_payload (Fixture       *f,
-                                       gconstpointer  data)
+test_handler_matches_kind_and_payload (Fixture      *f,
+                                       gconstpointer data)
 {
   Handler *get = handler_new (f, "get", STOP | REPLY);
   Handler *body = handler_new (f, "body", 0);
@@ -373,8 +376,8 @@ test_handler_matches_kind_and_payload (Fixture       *f,
 
 /* RFC 6120 §8.2.3: a get or set carries exactly one payload. */
 static void
-test_iq_payload_count_is_bad_request (Fixture       *f,
-                                      gconstpointer  data)
+test_iq_payload_count_is_bad_request (Fixture      *f,
+                                      gconstpointer data)
 {
   Handler *any = handler_new (f, "any", STOP | REPLY);
 
@@ -391,8 +394,8 @@ test_iq_payload_count_is_bad_request (Fixture       *f,
 }
 
 static void
-test_iq_invalid_type_is_bad_request (Fixture       *f,
-                                     gconstpointer  data)
+test_iq_invalid_type_is_bad_request (Fixture      *f,
+                                     gconstpointer data)
 {
   Handler *get = handler_new (f, "get", STOP | REPLY);
   Handler *set = handler_new (f, "set", STOP | REPLY);
@@ -420,8 +423,8 @@ test_iq_invalid_type_is_bad_request (Fixture       *f,
 /* The check runs before the handler: a stranger's IQ is answered with an
  * error and never reaches it; a message just skips that handler. */
 static void
-test_unauthorised_sender_never_reaches_handler (Fixture       *f,
-                                                gconstpointer  data)
+test_unauthorised_sender_never_reaches_handler (Fixture      *f,
+                                                gconstpointer data)
 {
   Handler *own_iq = handler_new (f, "own_iq", STOP | REPLY);
   Handler *own_msg = handler_new (f, "own_msg", 0);
@@ -452,8 +455,8 @@ test_unauthorised_sender_never_reaches_handler (Fixture       *f,
 /* A `from` that is not a JID cannot satisfy any policy and gets no reply
  * (there is nobody to address it to). */
 static void
-test_invalid_sender_is_dropped (Fixture       *f,
-                                gconstpointer  data)
+test_invalid_sender_is_dropped (Fixture      *f,
+                                gconstpointer data)
 {
   Handler *any_msg = handler_new (f, "any_msg", 0);
   Handler *any_iq = handler_new (f, "any_iq", STOP | REPLY);
@@ -473,8 +476,8 @@ test_invalid_sender_is_dropped (Fixture       *f,
  * run (and is freed once); a handler may remove itself; one added during a
  * dispatch waits for the next stanza. */
 static void
-test_handler_removed_during_dispatch (Fixture       *f,
-                                      gconstpointer  data)
+test_handler_removed_during_dispatch (Fixture      *f,
+                                      gconstpointer data)
 {
   Handler *remover = handler_new (f, "remover", 0);
   Handler *victim = handler_new (f, "victim", 0);
@@ -518,9 +521,9 @@ test_handler_removed_during_dispatch (Fixture       *f,
 
 typedef struct
 {
-  gboolean done;
+  gboolean  done;
   XmppNode *reply;
-  GError *error;
+  GError   *error;
 } IqResult;
 
 static void
@@ -548,7 +551,7 @@ send_get (Fixture    *f,
           const char *to,
           IqResult   *r)
 {
-  g_autoptr(XmppNode) iq = NULL;
+  g_autoptr (XmppNode) iq = NULL;
   g_autofree char *pattern = NULL;
 
   iq = xmpp_node_build ("iq", XMPP_NS_CLIENT,
@@ -584,13 +587,13 @@ send_result (Fixture    *f,
 
 /* Asserts that the replies from @wrong are dropped and @right's is taken. */
 static void
-check_reply_senders (Fixture            *f,
-                     const char         *to,
-                     const char * const *wrong,
-                     const char         *right)
+check_reply_senders (Fixture           *f,
+                     const char        *to,
+                     const char *const *wrong,
+                     const char        *right)
 {
   g_autofree char *id = NULL;
-  IqResult r = { 0 };
+  IqResult         r = { 0 };
 
   id = send_get (f, to, &r);
   for (guint i = 0; wrong[i] != NULL; i++)
@@ -608,14 +611,14 @@ check_reply_senders (Fixture            *f,
 
 /* SECURITY.md: a reply counts only from the entity the request went to. */
 static void
-test_iq_reply_from_wrong_entity_is_dropped (Fixture       *f,
-                                            gconstpointer  data)
+test_iq_reply_from_wrong_entity_is_dropped (Fixture      *f,
+                                            gconstpointer data)
 {
-  const char * const wrong_for_bob[] = {
+  const char *const wrong_for_bob[] = {
     "mallory@evil.example/x", "bob@example.com", "bob@example.com/other", "example.com",
     "juliet@localhost", "", NULL
   };
-  const char * const wrong_for_server[] = {
+  const char *const wrong_for_server[] = {
     "localhost.evil.example", "juliet@localhost", "", NULL
   };
 
@@ -629,10 +632,10 @@ test_iq_reply_from_wrong_entity_is_dropped (Fixture       *f,
  * with no `from`, the bare JID, our full JID or the server; not by another
  * resource or another account. */
 static void
-test_iq_reply_to_own_account (Fixture       *f,
-                              gconstpointer  data)
+test_iq_reply_to_own_account (Fixture      *f,
+                              gconstpointer data)
 {
-  const char * const wrong[] = {
+  const char *const wrong[] = {
     "juliet@localhost/other", "romeo@localhost", "evil.example", NULL
   };
 
@@ -644,12 +647,12 @@ test_iq_reply_to_own_account (Fixture       *f,
 }
 
 static void
-test_iq_error_reply (Fixture       *f,
-                     gconstpointer  data)
+test_iq_error_reply (Fixture      *f,
+                     gconstpointer data)
 {
   g_autofree char *id = NULL;
   g_autofree char *xml = NULL;
-  IqResult r = { 0 };
+  IqResult         r = { 0 };
 
   id = send_get (f, "bob@example.com/r", &r);
   xml = g_strdup_printf ("<iq type='error' from='bob@example.com/r' id='%s'>"
@@ -664,12 +667,12 @@ test_iq_error_reply (Fixture       *f,
 
 /* A dead connection fails what is pending, once, with the reason. */
 static void
-test_disconnect_fails_pending_iq (Fixture       *f,
-                                  gconstpointer  data)
+test_disconnect_fails_pending_iq (Fixture      *f,
+                                  gconstpointer data)
 {
-  g_autoptr(XmppNode) iq = NULL;
+  g_autoptr (XmppNode) iq = NULL;
   g_autofree char *id = NULL;
-  IqResult r = { 0 };
+  IqResult         r = { 0 };
 
   id = send_get (f, "bob@example.com/r", &r);
   scripted_peer_close (f->peer);

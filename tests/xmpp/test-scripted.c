@@ -24,11 +24,11 @@
 #define BARE     USER "@" SCRIPTED_PEER_DOMAIN
 #define FULL     BARE "/petrel"
 
-#define NS_TLS_Q   "'urn:ietf:params:xml:ns:xmpp-tls'"
-#define NS_SASL_Q  "'urn:ietf:params:xml:ns:xmpp-sasl'"
-#define NS_BIND_Q  "'urn:ietf:params:xml:ns:xmpp-bind'"
-#define NS_STZ_Q   "'urn:ietf:params:xml:ns:xmpp-stanzas'"
-#define NS_STRM_Q  "'urn:ietf:params:xml:ns:xmpp-streams'"
+#define NS_TLS_Q  "'urn:ietf:params:xml:ns:xmpp-tls'"
+#define NS_SASL_Q "'urn:ietf:params:xml:ns:xmpp-sasl'"
+#define NS_BIND_Q "'urn:ietf:params:xml:ns:xmpp-bind'"
+#define NS_STZ_Q  "'urn:ietf:params:xml:ns:xmpp-stanzas'"
+#define NS_STRM_Q "'urn:ietf:params:xml:ns:xmpp-streams'"
 
 #define OPEN_PLAIN  "<stream:stream to='localhost' version='1.0' xml:lang='en'/>"
 #define OPEN_SECURE "<stream:stream to='localhost' from='" BARE "' version='1.0' xml:lang='en'/>"
@@ -40,28 +40,28 @@
 
 #define EXPECT_STARTTLS "<starttls xmlns=" NS_TLS_Q "/>"
 #define PROCEED         "<proceed xmlns=" NS_TLS_Q "/>"
-#define EXPECT_BIND                                              \
-  "<iq type='set' id='*'><bind xmlns=" NS_BIND_Q ">"             \
+#define EXPECT_BIND                                  \
+  "<iq type='set' id='*'><bind xmlns=" NS_BIND_Q ">" \
   "<resource>petrel</resource></bind></iq>"
-#define BIND_RESULT                                              \
-  "<iq type='result' id='$id'><bind xmlns=" NS_BIND_Q ">"        \
+#define BIND_RESULT                                       \
+  "<iq type='result' id='$id'><bind xmlns=" NS_BIND_Q ">" \
   "<jid>" FULL "</jid></bind></iq>"
 
-#define SERVICE_UNAVAILABLE(to, id)                                      \
-  "<iq type='error' to='" to "' id='" id "'><error type='cancel'>"       \
+#define SERVICE_UNAVAILABLE(to, id)                                \
+  "<iq type='error' to='" to "' id='" id "'><error type='cancel'>" \
   "<service-unavailable xmlns=" NS_STZ_Q "/></error></iq>"
 
 typedef struct
 {
-  ScriptedPeer *peer;
+  ScriptedPeer  *peer;
   XmppConnector *connector;
-  GPtrArray *log;           /* "<< …" incoming, ">> …" outgoing */
-  gboolean done;
-  XmppStream *stream;
-  GError *error;
-  XmppClient *client;
-  gboolean disconnected;
-  GError *disconnect_error;
+  GPtrArray     *log; /* "<< …" incoming, ">> …" outgoing */
+  gboolean       done;
+  XmppStream    *stream;
+  GError        *error;
+  XmppClient    *client;
+  gboolean       disconnected;
+  GError        *disconnect_error;
 } Fixture;
 
 static void
@@ -75,16 +75,16 @@ log_cb (gboolean    incoming,
 }
 
 static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
+fixture_set_up (Fixture      *f,
+                gconstpointer data)
 {
   f->peer = scripted_peer_new ();
   f->log = g_ptr_array_new_with_free_func (g_free);
 }
 
 static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
+fixture_tear_down (Fixture      *f,
+                   gconstpointer data)
 {
   g_clear_object (&f->client);
   g_clear_object (&f->stream);
@@ -116,7 +116,7 @@ start_connector (Fixture    *f,
                  const char *jid_text,
                  const char *ca_file)
 {
-  g_autoptr(XmppJid) jid = xmpp_jid_parse (jid_text, NULL);
+  g_autoptr (XmppJid) jid = xmpp_jid_parse (jid_text, NULL);
   XmppConnectorConfig config = {
     .jid = jid,
     .password = PASSWORD,
@@ -188,7 +188,7 @@ count_received_in_ns (ScriptedPeer *peer,
                       const char   *ns)
 {
   GPtrArray *received = scripted_peer_get_received (peer);
-  guint count = 0;
+  guint      count = 0;
 
   for (guint i = 0; i < received->len; i++)
     {
@@ -220,8 +220,8 @@ assert_no_credentials_sent (Fixture *f)
 
 /* CVE-2016-10027: no STARTTLS offered, so no credentials may follow. */
 static void
-test_starttls_not_offered_sends_no_credentials (Fixture       *f,
-                                                gconstpointer  data)
+test_starttls_not_offered_sends_no_credentials (Fixture      *f,
+                                                gconstpointer data)
 {
   scripted_peer_expect_open (f->peer, OPEN_PLAIN);
   scripted_peer_send_open (f->peer, MECHANISMS (MECH ("SCRAM-SHA-256") MECH ("PLAIN")) FEATURE_BIND);
@@ -238,8 +238,8 @@ test_starttls_not_offered_sends_no_credentials (Fixture       *f,
 }
 
 static void
-test_starttls_refused_sends_no_credentials (Fixture       *f,
-                                            gconstpointer  data)
+test_starttls_refused_sends_no_credentials (Fixture      *f,
+                                            gconstpointer data)
 {
   scripted_peer_expect_open (f->peer, OPEN_PLAIN);
   scripted_peer_send_open (f->peer, FEATURE_STARTTLS MECHANISMS (MECH ("PLAIN")));
@@ -257,8 +257,8 @@ test_starttls_refused_sends_no_credentials (Fixture       *f,
 /* CVE-2014-3694 / CVE-2022-26491: the certificate must name the JID's
  * domain; a valid certificate for another name is no better than none. */
 static void
-test_certificate_for_other_domain_is_refused (Fixture       *f,
-                                              gconstpointer  data)
+test_certificate_for_other_domain_is_refused (Fixture      *f,
+                                              gconstpointer data)
 {
   scripted_peer_expect_open (f->peer, "<stream:stream to='example.com' version='1.0' xml:lang='en'/>");
   scripted_peer_send_open (f->peer, FEATURE_STARTTLS);
@@ -277,8 +277,8 @@ test_certificate_for_other_domain_is_refused (Fixture       *f,
 
 /* No "accept once": without the CA, the same certificate is refused. */
 static void
-test_untrusted_certificate_is_refused (Fixture       *f,
-                                       gconstpointer  data)
+test_untrusted_certificate_is_refused (Fixture      *f,
+                                       gconstpointer data)
 {
   scripted_peer_expect_open (f->peer, OPEN_PLAIN);
   scripted_peer_send_open (f->peer, FEATURE_STARTTLS);
@@ -296,14 +296,14 @@ test_untrusted_certificate_is_refused (Fixture       *f,
 }
 
 static void
-test_starttls_then_scram_login_binds (Fixture       *f,
-                                      gconstpointer  data)
+test_starttls_then_scram_login_binds (Fixture      *f,
+                                      gconstpointer data)
 {
   g_autofree char *scram_b64 = NULL;
 
   script_starttls (f->peer);
   scripted_peer_send_open (f->peer, MECHANISMS (MECH ("SCRAM-SHA-1") MECH ("SCRAM-SHA-256")
-                                                  MECH ("PLAIN")));
+                                                    MECH ("PLAIN")));
   /* "y": the client could bind to the channel but the server offers no
    * -PLUS mechanism (RFC 5802 §6). */
   scripted_peer_expect_scram (f->peer, "SCRAM-SHA-256", "y,,", USER, PASSWORD,
@@ -339,17 +339,16 @@ test_starttls_then_scram_login_binds (Fixture       *f,
 /* RFC 5802 §6 with XEP-0440: -PLUS with tls-exporter (RFC 9266) on
  * TLS 1.3; the peer checks c= against its own end of the connection. */
 static void
-test_scram_plus_binds_to_the_tls_channel (Fixture       *f,
-                                          gconstpointer  data)
+test_scram_plus_binds_to_the_tls_channel (Fixture      *f,
+                                          gconstpointer data)
 {
   script_starttls (f->peer);
   scripted_peer_send_open (f->peer,
                            MECHANISMS (MECH ("SCRAM-SHA-1") MECH ("SCRAM-SHA-256")
-                                         MECH ("SCRAM-SHA-256-PLUS") MECH ("PLAIN"))
-                           "<sasl-channel-binding xmlns='urn:xmpp:sasl-cb:0'>"
-                           "<channel-binding type='tls-server-end-point'/>"
-                           "<channel-binding type='tls-exporter'/>"
-                           "</sasl-channel-binding>");
+                                           MECH ("SCRAM-SHA-256-PLUS") MECH ("PLAIN")) "<sasl-channel-binding xmlns='urn:xmpp:sasl-cb:0'>"
+                                                                                       "<channel-binding type='tls-server-end-point'/>"
+                                                                                       "<channel-binding type='tls-exporter'/>"
+                                                                                       "</sasl-channel-binding>");
   scripted_peer_expect_scram (f->peer, "SCRAM-SHA-256-PLUS", "p=tls-exporter,,", USER, PASSWORD,
                               SCRIPTED_SCRAM_SUCCESS);
   script_bind (f->peer);
@@ -362,15 +361,14 @@ test_scram_plus_binds_to_the_tls_channel (Fixture       *f,
 
 /* RFC 5929 tls-server-end-point, when that is the only type offered. */
 static void
-test_scram_plus_server_end_point (Fixture       *f,
-                                  gconstpointer  data)
+test_scram_plus_server_end_point (Fixture      *f,
+                                  gconstpointer data)
 {
   script_starttls (f->peer);
   scripted_peer_send_open (f->peer,
-                           MECHANISMS (MECH ("SCRAM-SHA-256") MECH ("SCRAM-SHA-256-PLUS"))
-                           "<sasl-channel-binding xmlns='urn:xmpp:sasl-cb:0'>"
-                           "<channel-binding type='tls-server-end-point'/>"
-                           "</sasl-channel-binding>");
+                           MECHANISMS (MECH ("SCRAM-SHA-256") MECH ("SCRAM-SHA-256-PLUS")) "<sasl-channel-binding xmlns='urn:xmpp:sasl-cb:0'>"
+                                                                                           "<channel-binding type='tls-server-end-point'/>"
+                                                                                           "</sasl-channel-binding>");
   scripted_peer_expect_scram (f->peer, "SCRAM-SHA-256-PLUS", "p=tls-server-end-point,,", USER,
                               PASSWORD, SCRIPTED_SCRAM_SUCCESS);
   script_bind (f->peer);
@@ -383,8 +381,8 @@ test_scram_plus_server_end_point (Fixture       *f,
 /* A server (or a man in the middle) that does not know the password
  * cannot produce v=; the client must not go on as if logged in. */
 static void
-test_wrong_scram_server_signature_aborts (Fixture       *f,
-                                          gconstpointer  data)
+test_wrong_scram_server_signature_aborts (Fixture      *f,
+                                          gconstpointer data)
 {
   script_starttls (f->peer);
   scripted_peer_send_open (f->peer, MECHANISMS (MECH ("SCRAM-SHA-256")));
@@ -403,8 +401,8 @@ test_wrong_scram_server_signature_aborts (Fixture       *f,
 }
 
 static void
-test_scram_success_without_signature_aborts (Fixture       *f,
-                                             gconstpointer  data)
+test_scram_success_without_signature_aborts (Fixture      *f,
+                                             gconstpointer data)
 {
   script_starttls (f->peer);
   scripted_peer_send_open (f->peer, MECHANISMS (MECH ("SCRAM-SHA-256")));
@@ -420,12 +418,12 @@ test_scram_success_without_signature_aborts (Fixture       *f,
 
 /* Profanity issue 905: after a failure, never a weaker mechanism. */
 static void
-test_sasl_failure_no_weaker_retry (Fixture       *f,
-                                   gconstpointer  data)
+test_sasl_failure_no_weaker_retry (Fixture      *f,
+                                   gconstpointer data)
 {
   script_starttls (f->peer);
   scripted_peer_send_open (f->peer, MECHANISMS (MECH ("SCRAM-SHA-256") MECH ("SCRAM-SHA-1")
-                                                  MECH ("PLAIN")));
+                                                    MECH ("PLAIN")));
   scripted_peer_expect_scram (f->peer, "SCRAM-SHA-256", "y,,", USER, PASSWORD,
                               SCRIPTED_SCRAM_NOT_AUTHORIZED);
   script_client_gives_up (f->peer);
@@ -440,8 +438,8 @@ test_sasl_failure_no_weaker_retry (Fixture       *f,
 }
 
 static void
-test_plain_only_when_no_scram (Fixture       *f,
-                               gconstpointer  data)
+test_plain_only_when_no_scram (Fixture      *f,
+                               gconstpointer data)
 {
   g_autofree char *b64 = NULL;
   g_autofree char *auth = NULL;
@@ -466,8 +464,8 @@ test_plain_only_when_no_scram (Fixture       *f,
 /* RFC 6120 §5.4.3.3: whatever arrives with <proceed/> before the handshake
  * was injectable by anyone on the path; here it tries to offer PLAIN. */
 static void
-test_bytes_before_tls_handshake_discarded (Fixture       *f,
-                                           gconstpointer  data)
+test_bytes_before_tls_handshake_discarded (Fixture      *f,
+                                           gconstpointer data)
 {
   scripted_peer_expect_open (f->peer, OPEN_PLAIN);
   scripted_peer_send_open (f->peer, FEATURE_STARTTLS);
@@ -537,17 +535,17 @@ roster_push_cb (XmppClient     *client,
   g_ptr_array_add (pushes, g_strdup (xmpp_jid_to_string (xmpp_roster_item_get_jid (item))));
 }
 
-#define PUSH(from_attr, id, jid)                                         \
-  "<iq type='set'" from_attr " id='" id "'>"                             \
+#define PUSH(from_attr, id, jid)             \
+  "<iq type='set'" from_attr " id='" id "'>" \
   "<query xmlns='jabber:iq:roster'><item jid='" jid "'/></query></iq>"
 
 /* RFC 6121 §2.1.6, CVE-2015-8688 and relatives: a roster push counts only
  * with no `from` or the account's own bare JID. */
 static void
-test_roster_push_from_stranger_is_ignored (Fixture       *f,
-                                           gconstpointer  data)
+test_roster_push_from_stranger_is_ignored (Fixture      *f,
+                                           gconstpointer data)
 {
-  g_autoptr(GPtrArray) pushes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) pushes = g_ptr_array_new_with_free_func (g_free);
 
   log_in (f);
   xmpp_roster_attach (f->client, roster_push_cb, pushes, NULL);
@@ -582,9 +580,9 @@ test_roster_push_from_stranger_is_ignored (Fixture       *f,
 
 typedef struct
 {
-  gboolean done;
+  gboolean  done;
   XmppNode *query;
-  GError *error;
+  GError   *error;
 } DiscoResult;
 
 static void
@@ -598,20 +596,20 @@ disco_cb (GObject      *source,
   r->done = TRUE;
 }
 
-#define DISCO_RESULT(from_attr, id, feature)                                       \
-  "<iq type='result'" from_attr " id='" id "'>"                                    \
-  "<query xmlns='http://jabber.org/protocol/disco#info'>"                          \
+#define DISCO_RESULT(from_attr, id, feature)              \
+  "<iq type='result'" from_attr " id='" id "'>"           \
+  "<query xmlns='http://jabber.org/protocol/disco#info'>" \
   "<identity category='client' type='pc'/><feature var='" feature "'/></query></iq>"
 
 /* SECURITY.md: an IQ reply is matched by id *and* by the entity asked. */
 static void
-test_iq_reply_from_wrong_entity_is_dropped (Fixture       *f,
-                                            gconstpointer  data)
+test_iq_reply_from_wrong_entity_is_dropped (Fixture      *f,
+                                            gconstpointer data)
 {
-  g_autoptr(XmppJid) bob = xmpp_jid_parse ("bob@example.com/r", NULL);
+  g_autoptr (XmppJid) bob = xmpp_jid_parse ("bob@example.com/r", NULL);
   g_autofree char *id = NULL;
   g_autofree char *reply = NULL;
-  DiscoResult r = { 0 };
+  DiscoResult      r = { 0 };
 
   log_in (f);
   xmpp_disco_info_async (f->client, bob, NULL, NULL, disco_cb, &r);
@@ -643,8 +641,8 @@ test_iq_reply_from_wrong_entity_is_dropped (Fixture       *f,
 /* RFC 6120 §8.4: an IQ get/set nobody handles is answered, never ignored;
  * a result or error nobody asked for is never answered. */
 static void
-test_unhandled_iq_gets_service_unavailable (Fixture       *f,
-                                            gconstpointer  data)
+test_unhandled_iq_gets_service_unavailable (Fixture      *f,
+                                            gconstpointer data)
 {
   log_in (f);
 
@@ -665,9 +663,9 @@ test_unhandled_iq_gets_service_unavailable (Fixture       *f,
 
 typedef struct
 {
-  gboolean done;
+  gboolean  done;
   XmppNode *reply;
-  GError *error;
+  GError   *error;
 } IqResult;
 
 static void
@@ -684,10 +682,10 @@ iq_cb (GObject      *source,
 /* RFC 6120 §4.9: a stream error ends the session with its condition, and
  * everything pending fails with it. */
 static void
-test_stream_error_ends_session (Fixture       *f,
-                                gconstpointer  data)
+test_stream_error_ends_session (Fixture      *f,
+                                gconstpointer data)
 {
-  g_autoptr(XmppNode) ping = NULL;
+  g_autoptr (XmppNode) ping = NULL;
   IqResult r = { 0 };
 
   log_in (f);
@@ -716,8 +714,8 @@ test_stream_error_ends_session (Fixture       *f,
 }
 
 static void
-test_server_closing_stream_disconnects (Fixture       *f,
-                                        gconstpointer  data)
+test_server_closing_stream_disconnects (Fixture      *f,
+                                        gconstpointer data)
 {
   log_in (f);
   scripted_peer_send (f->peer, "</stream:stream>");
@@ -741,8 +739,8 @@ close_cb (GObject      *source,
 
 /* RFC 6120 §4.4: our closing tag, then the server's, then the end. */
 static void
-test_close_waits_for_server_close (Fixture       *f,
-                                   gconstpointer  data)
+test_close_waits_for_server_close (Fixture      *f,
+                                   gconstpointer data)
 {
   gboolean closed = FALSE;
 
