@@ -104,6 +104,11 @@ classify (const GError *error,
       *cause = "address";
       return CLI_EXIT_FAILURE;
     }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PENDING))
+    {
+      *cause = "queued";
+      return CLI_EXIT_QUEUED;
+    }
   if (error->domain == PETREL_STORE_ERROR || error->domain == G_FILE_ERROR ||
       error->domain == G_KEY_FILE_ERROR)
     {
@@ -167,13 +172,21 @@ log_cb (gboolean    incoming,
   g_printerr ("%s %s\n", incoming ? "RECV" : "SEND", text);
 }
 
-PetrelSession *
-cli_connect (CliContext  *ctx,
+static gboolean
+open_db (CliContext  *ctx,
+         GError     **error)
+{
+  if (ctx->db != NULL)
+    return TRUE;
+
+  ctx->db = petrel_db_open_profile (ctx->profile, error);
+  return ctx->db != NULL;
+}
+
+static PetrelAccountRecord *
+load_record (CliContext  *ctx,
              GError     **error)
 {
-  g_autoptr(PetrelAccountRecord) record = NULL;
-  g_autoptr(PetrelSession) session = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *normalised = NULL;
 
   if (!cli_open_store (ctx, error))
@@ -188,17 +201,68 @@ cli_connect (CliContext  *ctx,
       normalised = g_strdup (xmpp_jid_get_bare_string (jid));
     }
 
-  record = petrel_account_store_get_default (ctx->store, normalised, error);
-  if (record == NULL)
+  return petrel_account_store_get_default (ctx->store, normalised, error);
+}
+
+PetrelSession *
+cli_load_session (CliContext  *ctx,
+                  GError     **error)
+{
+  g_autoptr(PetrelAccountRecord) record = NULL;
+  PetrelSession *session;
+
+  record = load_record (ctx, error);
+  if (record == NULL || !open_db (ctx, error))
     return NULL;
 
-  session = petrel_session_new (record, error);
+  session = petrel_session_new (record, ctx->db, error);
   if (session == NULL)
     return NULL;
   if (ctx->verbose)
     petrel_session_set_log_func (session, log_cb, NULL);
+  petrel_session_set_inactive (session, ctx->inactive);
 
-  petrel_session_connect_async (session, NULL, cli_result_cb, &result);
+  return session;
+}
+
+gint64
+cli_account_id (CliContext  *ctx,
+                char       **out_jid,
+                GError     **error)
+{
+  g_autoptr(PetrelAccountRecord) record = load_record (ctx, error);
+  gint64 id = 0;
+
+  if (record == NULL || !open_db (ctx, error))
+    return 0;
+  if (!petrel_db_account_ensure (ctx->db, record->jid, &id, error))
+    return 0;
+
+  *out_jid = g_strdup (record->jid);
+  return id;
+}
+
+const char *
+cli_state_name (PetrelDbMessageState state)
+{
+  static const char * const names[] = { "pending", "sent", "delivered", "displayed", "failed" };
+
+  return names[MIN ((guint) state, G_N_ELEMENTS (names) - 1)];
+}
+
+PetrelSession *
+cli_connect (CliContext         *ctx,
+             PetrelSessionMode   mode,
+             GError            **error)
+{
+  g_autoptr(PetrelSession) session = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  session = cli_load_session (ctx, error);
+  if (session == NULL)
+    return NULL;
+
+  petrel_session_connect_async (session, mode, NULL, cli_result_cb, &result);
   if (!petrel_session_connect_finish (session, cli_wait (&result), error))
     return NULL;
 
@@ -210,8 +274,8 @@ cli_disconnect (PetrelSession *session)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  petrel_session_close_async (session, NULL, cli_result_cb, &result);
-  petrel_session_close_finish (session, cli_wait (&result), NULL);
+  petrel_session_stop_async (session, NULL, cli_result_cb, &result);
+  petrel_session_stop_finish (session, cli_wait (&result), NULL);
 }
 
 void

@@ -22,6 +22,7 @@ typedef enum {
   CLI_EXIT_AUTH = 5,
   CLI_EXIT_TIMEOUT = 6,
   CLI_EXIT_SERVER = 7,     /* the server or entity answered with an error */
+  CLI_EXIT_QUEUED = 8,     /* not delivered yet: the messages wait in the outbox */
 } CliExit;
 
 typedef struct
@@ -29,7 +30,9 @@ typedef struct
   char *profile;
   char *account;
   gboolean verbose;
+  gboolean inactive;
   PetrelAccountStore *store;
+  PetrelDb *db;
 } CliContext;
 
 typedef int (*CliCommand) (CliContext *ctx,
@@ -42,6 +45,10 @@ int cli_listen (CliContext *ctx, int argc, char **argv);
 int cli_roster (CliContext *ctx, int argc, char **argv);
 int cli_ping (CliContext *ctx, int argc, char **argv);
 int cli_disco (CliContext *ctx, int argc, char **argv);
+int cli_flush (CliContext *ctx, int argc, char **argv);
+int cli_history (CliContext *ctx, int argc, char **argv);
+int cli_search (CliContext *ctx, int argc, char **argv);
+int cli_sync (CliContext *ctx, int argc, char **argv);
 
 /** Parses @entries (plus --help) out of argv; prints the error and returns FALSE on misuse. */
 gboolean cli_parse (const char    *usage,
@@ -61,17 +68,42 @@ gboolean cli_open_store (CliContext  *ctx,
                          GError     **error);
 
 /**
+ * cli_load_session:
+ *
+ * Loads the account (--account or the only one) and opens the profile's
+ * message store.
+ *
+ * Returns: (transfer full) (nullable): a session, not connected
+ */
+PetrelSession *cli_load_session (CliContext  *ctx,
+                                 GError     **error);
+
+/**
  * cli_connect:
  *
- * Loads the account (--account or the only one) and connects.
+ * cli_load_session() and one connection attempt in @mode.
  *
  * Returns: (transfer full) (nullable): a connected session
  */
-PetrelSession *cli_connect (CliContext  *ctx,
-                            GError     **error);
+PetrelSession *cli_connect (CliContext         *ctx,
+                            PetrelSessionMode   mode,
+                            GError            **error);
 
 /** Closes the session politely and waits. */
 void cli_disconnect (PetrelSession *session);
+
+/**
+ * cli_account_id:
+ * @out_jid: (out) (transfer full): the account's bare JID
+ *
+ * Returns: the store's id of the account, 0 with @error
+ */
+gint64 cli_account_id (CliContext  *ctx,
+                       char       **out_jid,
+                       GError     **error);
+
+/** Returns: "pending", "sent", … */
+const char *cli_state_name (PetrelDbMessageState state);
 
 /**
  * cli_wait:

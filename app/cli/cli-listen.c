@@ -10,13 +10,10 @@ typedef struct
   PetrelSession *session;
   gboolean json;
   gboolean done;
-  GError *error;
 } Listen;
 
 static void
-print_event_json (Listen      *self,
-                  const char  *event,
-                  JsonBuilder *builder)
+print_event_json (JsonBuilder *builder)
 {
   json_builder_end_object (builder);
   cli_print_json (builder);
@@ -56,9 +53,11 @@ message_cb (PetrelSession *session,
   cli_json_add (builder, "to", petrel_message_get_to (message));
   cli_json_add (builder, "type", petrel_message_get_message_type (message));
   cli_json_add (builder, "id", petrel_message_get_id (message));
+  cli_json_add (builder, "origin_id", petrel_message_get_origin_id (message));
+  cli_json_add (builder, "stanza_id", petrel_message_get_stanza_id (message));
   cli_json_add (builder, "body", petrel_message_get_body (message));
   cli_json_add (builder, "time", time);
-  print_event_json (self, "message", builder);
+  print_event_json (builder);
 }
 
 static void
@@ -84,7 +83,7 @@ presence_cb (PetrelSession *session,
   cli_json_add (builder, "type", type ? type : "available");
   cli_json_add (builder, "show", show);
   cli_json_add (builder, "status", status);
-  print_event_json (self, "presence", builder);
+  print_event_json (builder);
 }
 
 static void
@@ -110,7 +109,7 @@ print_roster (Listen    *self,
   json_builder_begin_array (builder);
   cli_roster_to_json (builder, contacts);
   json_builder_end_array (builder);
-  print_event_json (self, "roster", builder);
+  print_event_json (builder);
 }
 
 static void
@@ -126,15 +125,72 @@ roster_push_cb (PetrelSession *session,
 }
 
 static void
+state_cb (PetrelSession *session,
+          const char    *origin_id,
+          const char    *state,
+          gpointer       user_data)
+{
+  Listen *self = user_data;
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  if (!self->json)
+    {
+      g_print ("message %s is %s\n", origin_id, state);
+      return;
+    }
+
+  builder = begin_event (self, "state");
+  cli_json_add (builder, "id", origin_id);
+  cli_json_add (builder, "state", state);
+  print_event_json (builder);
+}
+
+static void
+online_cb (PetrelSession *session,
+           gboolean       resumed,
+           gpointer       user_data)
+{
+  Listen *self = user_data;
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  /* The roster once per fresh session; a resumed one kept it. */
+  if (!resumed)
+    {
+      g_autoptr(GPtrArray) contacts = petrel_session_dup_roster (session);
+
+      print_roster (self, contacts, FALSE);
+    }
+
+  if (!self->json)
+    {
+      g_print ("online as %s%s\n", petrel_session_get_bound_jid (session), resumed ? " (resumed)" : "");
+      return;
+    }
+
+  builder = begin_event (self, "online");
+  cli_json_add (builder, "jid", petrel_session_get_bound_jid (session));
+  json_builder_set_member_name (builder, "resumed");
+  json_builder_add_boolean_value (builder, resumed);
+  print_event_json (builder);
+}
+
+static void
 disconnected_cb (PetrelSession *session,
                  const GError  *error,
                  gpointer       user_data)
 {
   Listen *self = user_data;
+  g_autoptr(JsonBuilder) builder = NULL;
 
-  if (error != NULL && self->error == NULL)
-    self->error = g_error_copy (error);
-  self->done = TRUE;
+  if (!self->json)
+    {
+      g_print ("disconnected%s%s\n", error ? ": " : "", error ? error->message : "");
+      return;
+    }
+
+  builder = begin_event (self, "disconnected");
+  cli_json_add (builder, "error", error ? error->message : NULL);
+  print_event_json (builder);
 }
 
 static gboolean
@@ -152,77 +208,55 @@ cli_listen (CliContext *ctx,
             char      **argv)
 {
   g_autoptr(PetrelSession) session = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GPtrArray) contacts = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) online = NULL;
   gboolean json = FALSE;
   double seconds = -1;
   Listen self = { 0 };
   guint timer = 0, sigint = 0, sigterm = 0;
+  int status = CLI_EXIT_OK;
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "One JSON object per event and line", NULL },
     { "for", 0, 0, G_OPTION_ARG_DOUBLE, &seconds, "Stop after SECONDS", "SECONDS" },
     { NULL }
   };
 
-  if (!cli_parse ("[--json] [--for SECONDS]", "Goes online and prints what arrives.", entries, &argc, &argv))
+  if (!cli_parse ("[--json] [--for SECONDS]", "Goes online, stays online and prints what arrives.",
+                  entries, &argc, &argv))
     return CLI_EXIT_FAILURE;
   if (argc != 1)
     return cli_usage_error ("listen [--json] [--for SECONDS]");
 
-  session = cli_connect (ctx, &error);
+  session = cli_load_session (ctx, &error);
   if (session == NULL)
     return cli_fail (error);
 
   self.session = session;
   self.json = json;
   g_signal_connect (session, "message", G_CALLBACK (message_cb), &self);
+  g_signal_connect (session, "message-state", G_CALLBACK (state_cb), &self);
   g_signal_connect (session, "presence", G_CALLBACK (presence_cb), &self);
   g_signal_connect (session, "roster-push", G_CALLBACK (roster_push_cb), &self);
+  g_signal_connect (session, "online", G_CALLBACK (online_cb), &self);
   g_signal_connect (session, "disconnected", G_CALLBACK (disconnected_cb), &self);
-
-  /* RFC 6121 §2.2: the roster before the initial presence, so presences
-   * that follow can be matched to contacts. */
-  petrel_session_fetch_roster_async (session, NULL, cli_result_cb, &result);
-  contacts = petrel_session_fetch_roster_finish (session, cli_wait (&result), &error);
-  if (contacts == NULL)
-    return cli_fail (error);
-  print_roster (&self, contacts, FALSE);
-  petrel_session_go_online (session);
-
-  if (json)
-    {
-      online = begin_event (&self, "online");
-      cli_json_add (online, "jid", petrel_session_get_bound_jid (session));
-      print_event_json (&self, "online", online);
-    }
-  else
-    {
-      g_print ("online as %s\n", petrel_session_get_bound_jid (session));
-    }
 
   if (seconds >= 0)
     timer = g_timeout_add ((guint) (seconds * 1000), stop_cb, &self);
   sigint = g_unix_signal_add (SIGINT, stop_cb, &self);
   sigterm = g_unix_signal_add (SIGTERM, stop_cb, &self);
 
-  while (!self.done)
+  petrel_session_start (session, PETREL_SESSION_MODE_FULL);
+
+  while (!self.done && petrel_session_get_state (session) != PETREL_SESSION_FAILED)
     g_main_context_iteration (NULL, TRUE);
 
   g_clear_handle_id (&timer, g_source_remove);
   g_clear_handle_id (&sigint, g_source_remove);
   g_clear_handle_id (&sigterm, g_source_remove);
-
   g_signal_handlers_disconnect_by_data (session, &self);
-  if (self.error != NULL)
-    {
-      int code = cli_fail (self.error);
 
-      g_error_free (self.error);
-      return code;
-    }
+  if (petrel_session_get_state (session) == PETREL_SESSION_FAILED && petrel_session_get_error (session) != NULL)
+    status = cli_fail (petrel_session_get_error (session));
 
   cli_disconnect (session);
-  return CLI_EXIT_OK;
+  return status;
 }

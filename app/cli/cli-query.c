@@ -20,7 +20,7 @@ cli_ping (CliContext *ctx,
   if (argc > 2)
     return cli_usage_error ("ping [JID]");
 
-  session = cli_connect (ctx, &error);
+  session = cli_connect (ctx, PETREL_SESSION_MODE_QUERY, &error);
   if (session == NULL)
     return cli_fail (error);
 
@@ -56,7 +56,7 @@ cli_disco (CliContext *ctx,
   if (argc > 2)
     return cli_usage_error ("disco [JID] [--json]");
 
-  session = cli_connect (ctx, &error);
+  session = cli_connect (ctx, PETREL_SESSION_MODE_QUERY, &error);
   if (session == NULL)
     return cli_fail (error);
 

@@ -51,7 +51,7 @@ roster_list (CliContext *ctx,
   if (argc != 2)
     return cli_usage_error ("roster list [--json]");
 
-  session = cli_connect (ctx, &error);
+  session = cli_connect (ctx, PETREL_SESSION_MODE_QUERY, &error);
   if (session == NULL)
     return cli_fail (error);
 
@@ -108,7 +108,7 @@ roster_add (CliContext *ctx,
   if (argc != 3)
     return cli_usage_error ("roster add JID [--name N] [--group G]…");
 
-  session = cli_connect (ctx, &error);
+  session = cli_connect (ctx, PETREL_SESSION_MODE_QUERY, &error);
   if (session == NULL)
     return cli_fail (error);
 
@@ -135,7 +135,7 @@ roster_remove (CliContext *ctx,
   if (argc != 3)
     return cli_usage_error ("roster remove JID");
 
-  session = cli_connect (ctx, &error);
+  session = cli_connect (ctx, PETREL_SESSION_MODE_QUERY, &error);
   if (session == NULL)
     return cli_fail (error);
 

@@ -25,6 +25,10 @@ static const Command commands[] = {
   { "roster", cli_roster, "roster list|add|remove — manage contacts" },
   { "ping", cli_ping, "ping [JID] — XEP-0199 ping (the server by default)" },
   { "disco", cli_disco, "disco [JID] [--json] — XEP-0030 service discovery" },
+  { "flush", cli_flush, "flush [--timeout S] — send the queued messages" },
+  { "history", cli_history, "history WITH [--limit N] [--json] — stored messages, oldest first" },
+  { "search", cli_search, "search TEXT [--json] — search the stored messages" },
+  { "sync", cli_sync, "sync [--json] — fetch what the archive has (XEP-0313)" },
 };
 
 static void
@@ -55,12 +59,14 @@ main (int   argc,
   g_autofree char *profile = NULL;
   g_autofree char *account = NULL;
   gboolean verbose = FALSE;
+  gboolean inactive = FALSE;
   CliContext ctx = { 0 };
   int status;
   GOptionEntry entries[] = {
     { "profile", 0, 0, G_OPTION_ARG_FILENAME, &profile, "Profile folder", "DIR" },
     { "account", 'a', 0, G_OPTION_ARG_STRING, &account, "Account to use", "JID" },
     { "verbose", 0, 0, G_OPTION_ARG_NONE, &verbose, "Log the XML stream to stderr (secrets masked)", NULL },
+    { "inactive", 0, 0, G_OPTION_ARG_NONE, &inactive, "Tell the server nobody is looking (XEP-0352)", NULL },
     { NULL }
   };
 
@@ -88,6 +94,7 @@ main (int   argc,
   ctx.profile = profile ? g_strdup (profile) : default_profile ();
   ctx.account = account;
   ctx.verbose = verbose;
+  ctx.inactive = inactive;
 
   status = -1;
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
@@ -106,6 +113,7 @@ main (int   argc,
     }
 
   g_clear_pointer (&ctx.store, petrel_account_store_free);
+  g_clear_pointer (&ctx.db, petrel_db_close);
   g_free (ctx.profile);
 
   return status;

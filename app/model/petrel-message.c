@@ -14,6 +14,10 @@ struct _PetrelMessage
   char *id;
   char *body;
   GDateTime *time;
+  char *origin_id;
+  char *stanza_id;
+  gboolean outgoing;
+  char *state;
 };
 
 enum {
@@ -25,6 +29,10 @@ enum {
   PROP_ID,
   PROP_BODY,
   PROP_TIME,
+  PROP_ORIGIN_ID,
+  PROP_STANZA_ID,
+  PROP_OUTGOING,
+  PROP_STATE,
   N_PROPS
 };
 
@@ -44,6 +52,9 @@ petrel_message_finalize (GObject *object)
   g_free (self->id);
   g_free (self->body);
   g_clear_pointer (&self->time, g_date_time_unref);
+  g_free (self->origin_id);
+  g_free (self->stanza_id);
+  g_free (self->state);
 
   G_OBJECT_CLASS (petrel_message_parent_class)->finalize (object);
 }
@@ -65,6 +76,10 @@ petrel_message_get_property (GObject    *object,
     case PROP_ID: g_value_set_string (value, self->id); break;
     case PROP_BODY: g_value_set_string (value, self->body); break;
     case PROP_TIME: g_value_set_boxed (value, self->time); break;
+    case PROP_ORIGIN_ID: g_value_set_string (value, self->origin_id); break;
+    case PROP_STANZA_ID: g_value_set_string (value, self->stanza_id); break;
+    case PROP_OUTGOING: g_value_set_boolean (value, self->outgoing); break;
+    case PROP_STATE: g_value_set_string (value, self->state); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -86,6 +101,10 @@ petrel_message_set_property (GObject      *object,
     case PROP_ID: self->id = g_value_dup_string (value); break;
     case PROP_BODY: self->body = g_value_dup_string (value); break;
     case PROP_TIME: self->time = g_value_dup_boxed (value); break;
+    case PROP_ORIGIN_ID: self->origin_id = g_value_dup_string (value); break;
+    case PROP_STANZA_ID: self->stanza_id = g_value_dup_string (value); break;
+    case PROP_OUTGOING: self->outgoing = g_value_get_boolean (value); break;
+    case PROP_STATE: self->state = g_value_dup_string (value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -107,6 +126,10 @@ petrel_message_class_init (PetrelMessageClass *klass)
   properties[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL, flags);
   properties[PROP_BODY] = g_param_spec_string ("body", NULL, NULL, NULL, flags);
   properties[PROP_TIME] = g_param_spec_boxed ("time", NULL, NULL, G_TYPE_DATE_TIME, flags);
+  properties[PROP_ORIGIN_ID] = g_param_spec_string ("origin-id", NULL, NULL, NULL, flags);
+  properties[PROP_STANZA_ID] = g_param_spec_string ("stanza-id", NULL, NULL, NULL, flags);
+  properties[PROP_OUTGOING] = g_param_spec_boolean ("outgoing", NULL, NULL, FALSE, flags);
+  properties[PROP_STATE] = g_param_spec_string ("state", NULL, NULL, NULL, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -138,3 +161,7 @@ const char *petrel_message_get_message_type (PetrelMessage *self) { return self-
 const char *petrel_message_get_id (PetrelMessage *self) { return self->id; }
 const char *petrel_message_get_body (PetrelMessage *self) { return self->body; }
 GDateTime *petrel_message_get_time (PetrelMessage *self) { return self->time; }
+const char *petrel_message_get_origin_id (PetrelMessage *self) { return self->origin_id; }
+const char *petrel_message_get_stanza_id (PetrelMessage *self) { return self->stanza_id; }
+gboolean petrel_message_get_outgoing (PetrelMessage *self) { return self->outgoing; }
+const char *petrel_message_get_state (PetrelMessage *self) { return self->state; }

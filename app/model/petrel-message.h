@@ -28,5 +28,11 @@ const char *petrel_message_get_message_type (PetrelMessage *self);
 const char *petrel_message_get_id (PetrelMessage *self);
 const char *petrel_message_get_body (PetrelMessage *self);
 GDateTime *petrel_message_get_time (PetrelMessage *self);
+/* XEP-0359 ids: the sender's origin-id and the own archive's stanza-id. */
+const char *petrel_message_get_origin_id (PetrelMessage *self);
+const char *petrel_message_get_stanza_id (PetrelMessage *self);
+gboolean petrel_message_get_outgoing (PetrelMessage *self);
+/* pending, sent, delivered, displayed or failed */
+const char *petrel_message_get_state (PetrelMessage *self);
 
 G_END_DECLS

@@ -1,48 +1,46 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Connection lifecycle of one account; the state machine is drawn in the header. */
 #define G_LOG_DOMAIN "petrel-session"
 
-#include "petrel-session.h"
+#include "petrel-session-private.h"
 
 #include "xep-0030-disco.h"
 #include "xep-0092-version.h"
-#include "xep-0115-caps.h"
 #include "xep-0199-ping.h"
-#include "xep-0203-delay.h"
-#include "xmpp-client.h"
-#include "xmpp-connector.h"
+#include "xep-0280-carbons.h"
+#include "xep-0352-csi.h"
 #include "xmpp-error.h"
-#include "xmpp-message.h"
-#include "xmpp-roster.h"
+#include "xmpp-sasl.h"
 
 #define CAPS_NODE "https://petrel.im"
-
-struct _PetrelSession
-{
-  GObject parent_instance;
-
-  PetrelAccountRecord *record;
-  XmppJid *jid;
-  XmppStreamLogFunc log_func;
-  gpointer log_data;
-  gboolean share_version;
-
-  XmppConnector *connector;
-  XmppClient *client;
-  XmppCapsCache *caps;
-  char *bound;
-};
+/* Half-open connections: probe after 12 s of silence, give up 10 s later. */
+#define KEEPALIVE_IDLE 12
+#define KEEPALIVE_TIMEOUT 10
+#define BACKOFF_MAX_MS 60000
 
 enum {
+  PROP_0,
+  PROP_STATE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_ONLINE,
+  SIGNAL_DISCONNECTED,
   SIGNAL_MESSAGE,
+  SIGNAL_MESSAGE_STATE,
   SIGNAL_PRESENCE,
   SIGNAL_ROSTER_PUSH,
-  SIGNAL_DISCONNECTED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PetrelSession, petrel_session, G_TYPE_OBJECT)
+
+static void attempt_connect (PetrelSession *self);
 
 static PetrelAccountRecord *
 record_copy (const PetrelAccountRecord *record)
@@ -76,8 +74,18 @@ petrel_session_dispose (GObject *object)
 {
   PetrelSession *self = PETREL_SESSION (object);
 
+  self->keep_connected = FALSE;
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_signal_handler (&self->network_changed_id, self->monitor);
+  g_clear_object (&self->monitor);
+  if (self->sm != NULL)
+    g_signal_handlers_disconnect_by_data (self->sm, self);
   drop_client (self);
   g_clear_object (&self->connector);
+  g_clear_object (&self->sm);
   g_clear_object (&self->caps);
 
   G_OBJECT_CLASS (petrel_session_parent_class)->dispose (object);
@@ -88,10 +96,32 @@ petrel_session_finalize (GObject *object)
 {
   PetrelSession *self = PETREL_SESSION (object);
 
+  g_assert (self->connect_task == NULL);
   g_clear_pointer (&self->record, petrel_account_record_free);
   g_clear_pointer (&self->jid, xmpp_jid_unref);
+  g_clear_pointer (&self->roster, g_hash_table_unref);
+  g_clear_pointer (&self->in_flight, g_hash_table_unref);
+  g_clear_error (&self->error);
 
   G_OBJECT_CLASS (petrel_session_parent_class)->finalize (object);
+}
+
+static void
+petrel_session_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  PetrelSession *self = PETREL_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -101,33 +131,50 @@ petrel_session_class_init (PetrelSessionClass *klass)
 
   object_class->dispose = petrel_session_dispose;
   object_class->finalize = petrel_session_finalize;
+  object_class->get_property = petrel_session_get_property;
 
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL, PETREL_SESSION_OFFLINE, PETREL_SESSION_FAILED,
+                      PETREL_SESSION_OFFLINE,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_ONLINE] =
+    g_signal_new ("online", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+  signals[SIGNAL_DISCONNECTED] =
+    g_signal_new ("disconnected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
   signals[SIGNAL_MESSAGE] =
     g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, PETREL_TYPE_MESSAGE);
+  signals[SIGNAL_MESSAGE_STATE] =
+    g_signal_new ("message-state", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   signals[SIGNAL_PRESENCE] =
     g_signal_new ("presence", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
   signals[SIGNAL_ROSTER_PUSH] =
     g_signal_new ("roster-push", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, PETREL_TYPE_CONTACT, G_TYPE_BOOLEAN);
-  signals[SIGNAL_DISCONNECTED] =
-    g_signal_new ("disconnected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
 petrel_session_init (PetrelSession *self)
 {
   self->caps = xmpp_caps_cache_new ();
+  self->sm = xmpp_sm_new ();
+  self->roster = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 PetrelSession *
 petrel_session_new (const PetrelAccountRecord  *record,
+                    PetrelDb                   *db,
                     GError                    **error)
 {
   g_autoptr(XmppJid) jid = NULL;
-  PetrelSession *self;
+  g_autoptr(PetrelSession) self = NULL;
 
   g_return_val_if_fail (record != NULL && record->jid != NULL, NULL);
 
@@ -138,8 +185,17 @@ petrel_session_new (const PetrelAccountRecord  *record,
   self = g_object_new (PETREL_TYPE_SESSION, NULL);
   self->record = record_copy (record);
   self->jid = g_steal_pointer (&jid);
+  self->db = db;
 
-  return self;
+  if (db != NULL)
+    {
+      if (!petrel_db_account_ensure (db, xmpp_jid_get_bare_string (self->jid), &self->account_id, error))
+        return NULL;
+      petrel_session_roster_load (self);
+    }
+  petrel_session_messages_attach (self);
+
+  return g_steal_pointer (&self);
 }
 
 void
@@ -160,6 +216,17 @@ petrel_session_set_share_version (PetrelSession *self,
   g_return_if_fail (PETREL_IS_SESSION (self));
 
   self->share_version = share;
+}
+
+void
+petrel_session_set_inactive (PetrelSession *self,
+                             gboolean       inactive)
+{
+  g_return_if_fail (PETREL_IS_SESSION (self));
+
+  self->inactive = inactive;
+  if (petrel_session_is_connected (self) && self->state == PETREL_SESSION_ONLINE)
+    xmpp_csi_set_active (self->client, !inactive);
 }
 
 const char *
@@ -186,34 +253,63 @@ petrel_session_is_connected (PetrelSession *self)
   return self->client != NULL && xmpp_client_is_connected (self->client);
 }
 
-/* Incoming stanzas */
-
-static gboolean
-message_cb (XmppClient *client,
-            XmppNode   *stanza,
-            XmppJid    *from,
-            gpointer    user_data)
+PetrelSessionState
+petrel_session_get_state (PetrelSession *self)
 {
-  PetrelSession *self = user_data;
-  g_autoptr(PetrelMessage) message = NULL;
-  g_autoptr(GDateTime) stamp = NULL;
-  const char *body = xmpp_message_get_body (stanza);
-  XmppMessageType type = xmpp_message_type_from_string (xmpp_node_get_attr (stanza, "type"));
+  g_return_val_if_fail (PETREL_IS_SESSION (self), PETREL_SESSION_OFFLINE);
 
-  if (body == NULL || type == XMPP_MESSAGE_ERROR)
-    return FALSE;
-
-  stamp = xmpp_delay_get_stamp (stanza);
-  message = petrel_message_new (petrel_session_get_account (self),
-                                from ? xmpp_jid_to_string (from) : xmpp_jid_get_domain (self->jid),
-                                self->bound,
-                                xmpp_message_type_to_string (type),
-                                xmpp_node_get_attr (stanza, "id"),
-                                body, stamp);
-  g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, message);
-
-  return TRUE;
+  return self->state;
 }
+
+const GError *
+petrel_session_get_error (PetrelSession *self)
+{
+  g_return_val_if_fail (PETREL_IS_SESSION (self), NULL);
+
+  return self->error;
+}
+
+void
+petrel_session_set_state (PetrelSession      *self,
+                          PetrelSessionState  state)
+{
+  if (self->state == state)
+    return;
+
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+void
+petrel_session_emit_message (PetrelSession         *self,
+                             const PetrelDbMessage *row,
+                             const char            *from,
+                             const char            *to,
+                             const char            *type)
+{
+  static const char * const states[] = { "pending", "sent", "delivered", "displayed", "failed" };
+  g_autoptr(PetrelMessage) message = NULL;
+  g_autoptr(GDateTime) time = NULL;
+  gint64 usec = row->server_time ? row->server_time : row->local_time;
+
+  time = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  message = g_object_new (PETREL_TYPE_MESSAGE,
+                          "account", petrel_session_get_account (self),
+                          "from", from,
+                          "to", to,
+                          "type", type,
+                          "id", row->origin_id,
+                          "origin-id", row->origin_id,
+                          "stanza-id", row->stanza_id,
+                          "outgoing", row->direction == PETREL_DB_DIRECTION_OUTGOING,
+                          "state", states[MIN ((guint) row->state, G_N_ELEMENTS (states) - 1)],
+                          "body", row->body,
+                          "time", time,
+                          NULL);
+  g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, message);
+}
+
+/* Presence (RFC 6121 §4) */
 
 static gboolean
 presence_cb (XmppClient *client,
@@ -235,45 +331,96 @@ presence_cb (XmppClient *client,
   return FALSE;
 }
 
-static const char *
-subscription_name (XmppRosterSubscription subscription)
+static void
+send_initial_presence (PetrelSession *self)
 {
-  switch (subscription)
-    {
-    case XMPP_ROSTER_SUBSCRIPTION_TO:
-      return "to";
-    case XMPP_ROSTER_SUBSCRIPTION_FROM:
-      return "from";
-    case XMPP_ROSTER_SUBSCRIPTION_BOTH:
-      return "both";
-    case XMPP_ROSTER_SUBSCRIPTION_REMOVE:
-      return "remove";
-    case XMPP_ROSTER_SUBSCRIPTION_NONE:
-    default:
-      return "none";
-    }
+  g_autoptr(XmppNode) presence = xmpp_node_new ("presence", XMPP_NS_CLIENT);
+
+  xmpp_caps_add_to_presence (self->client, presence);
+  xmpp_client_send (self->client, presence);
 }
 
-static PetrelContact *
-contact_from_item (const XmppRosterItem *item)
+/* Connecting */
+
+static gboolean
+is_fatal (const GError *error)
 {
-  return petrel_contact_new (xmpp_jid_to_string (xmpp_roster_item_get_jid (item)),
-                             xmpp_roster_item_get_name (item),
-                             subscription_name (xmpp_roster_item_get_subscription (item)),
-                             xmpp_roster_item_get_groups (item));
+  /* A rejected password or certificate does not get better by trying
+   * again; the user has to act. */
+  return error->domain == XMPP_SASL_ERROR ||
+         g_error_matches (error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_TLS) ||
+         g_error_matches (error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_NO_TLS);
 }
 
 static void
-roster_push_cb (XmppClient     *client,
-                XmppRosterItem *item,
-                const char     *version,
-                gpointer        user_data)
+complete_connect (PetrelSession *self,
+                  const GError  *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->connect_task);
+
+  if (task == NULL)
+    return;
+  if (error != NULL)
+    g_task_return_error (task, g_error_copy (error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+reconnect_cb (gpointer user_data)
 {
   PetrelSession *self = user_data;
-  g_autoptr(PetrelContact) contact = contact_from_item (item);
 
-  g_signal_emit (self, signals[SIGNAL_ROSTER_PUSH], 0, contact,
-                 xmpp_roster_item_get_subscription (item) == XMPP_ROSTER_SUBSCRIPTION_REMOVE);
+  self->reconnect_id = 0;
+  attempt_connect (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_reconnect (PetrelSession *self)
+{
+  guint delay;
+
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  self->attempt++;
+
+  /* Exponential backoff with ±25 % jitter, so clients cut off together do
+   * not all come back in the same second. */
+  delay = self->attempt >= 8 ? BACKOFF_MAX_MS : MIN (BACKOFF_MAX_MS, 500u << (self->attempt - 1));
+  delay = (guint) (delay * g_random_double_range (0.75, 1.25));
+  g_debug ("reconnecting in %u ms (attempt %u)", delay, self->attempt);
+
+  petrel_session_set_state (self, PETREL_SESSION_WAITING);
+  self->reconnect_id = g_timeout_add (delay, reconnect_cb, self);
+}
+
+static void
+connection_lost (PetrelSession *self,
+                 const GError  *error)
+{
+  if (error != NULL && error != self->error)
+    {
+      g_clear_error (&self->error);
+      self->error = g_error_copy (error);
+    }
+
+  complete_connect (self, error);
+
+  if (error != NULL && is_fatal (error))
+    {
+      self->keep_connected = FALSE;
+      xmpp_sm_reset (self->sm);
+      petrel_session_set_state (self, PETREL_SESSION_FAILED);
+    }
+  else if (self->keep_connected)
+    {
+      schedule_reconnect (self);
+    }
+  else
+    {
+      petrel_session_set_state (self, PETREL_SESSION_OFFLINE);
+    }
 }
 
 static void
@@ -283,9 +430,112 @@ client_disconnected_cb (XmppClient   *client,
 {
   PetrelSession *self = user_data;
   g_autoptr(XmppClient) keep = g_object_ref (client);
+  g_autoptr(PetrelSession) keep_self = g_object_ref (self);
 
   drop_client (self);
   g_signal_emit (self, signals[SIGNAL_DISCONNECTED], 0, error);
+  connection_lost (self, error);
+}
+
+static void
+ready (PetrelSession *self,
+       gboolean       resumed)
+{
+  self->attempt = 0;
+  g_clear_error (&self->error);
+  petrel_session_set_state (self, PETREL_SESSION_ONLINE);
+  g_signal_emit (self, signals[SIGNAL_ONLINE], 0, resumed);
+  complete_connect (self, NULL);
+}
+
+/* Fresh sessions in FULL mode: carbons before the archive query and the
+ * initial presence (XEP-0280 §6), the roster before presence (RFC 6121
+ * §2.2), then the catch-up, so nothing sent meanwhile is missed. */
+
+static void
+setup_failed (PetrelSession *self,
+              GError        *error)
+{
+  g_autoptr(GError) owned = error;
+
+  if (self->client != NULL && xmpp_client_is_connected (self->client))
+    {
+      /* Not a transport problem: close and try again later. */
+      g_debug ("session setup failed: %s", error->message);
+      xmpp_client_close_async (self->client, NULL, NULL, NULL);
+    }
+}
+
+static void
+catch_up_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(PetrelSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (petrel_session_catch_up_finish (self, result, &error) < 0)
+    {
+      if (!petrel_session_is_connected (self))
+        return;
+      /* No archive, or it refused: live delivery still works. */
+      g_debug ("archive catch-up failed: %s", error->message);
+    }
+  if (!petrel_session_is_connected (self))
+    return;
+
+  send_initial_presence (self);
+  if (xmpp_csi_is_supported (self->client))
+    xmpp_csi_set_active (self->client, !self->inactive);
+  ready (self, FALSE);
+}
+
+static void
+roster_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(PetrelSession) self = user_data;
+  g_autoptr(GPtrArray) contacts = NULL;
+  GError *error = NULL;
+
+  contacts = petrel_session_fetch_roster_finish (self, result, &error);
+  if (contacts == NULL)
+    {
+      setup_failed (self, error);
+      return;
+    }
+
+  petrel_session_catch_up_async (self, self->cancellable, catch_up_cb, g_object_ref (self));
+}
+
+static void
+carbons_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(PetrelSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!xmpp_carbons_enable_finish (XMPP_CLIENT (source), result, &error))
+    g_debug ("carbons not enabled: %s", error->message);
+  if (!petrel_session_is_connected (self))
+    return;
+
+  petrel_session_fetch_roster_async (self, self->cancellable, roster_cb, g_object_ref (self));
+}
+
+static void
+trust_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(PetrelSession) self = user_data;
+
+  if (!petrel_session_is_connected (self))
+    return;
+
+  xmpp_carbons_enable_async (self->client, self->cancellable, carbons_cb, g_object_ref (self));
 }
 
 static void
@@ -298,67 +548,92 @@ attach_modules (PetrelSession *self)
   xmpp_caps_attach (client, self->caps, CAPS_NODE);
   if (self->share_version)
     xmpp_version_attach (client, "Petrel", PETREL_VERSION, NULL);
-  xmpp_roster_attach (client, roster_push_cb, self, NULL);
-
-  xmpp_client_add_handler (client, XMPP_STANZA_MESSAGE, NULL, NULL, XMPP_SENDER_ANY, 100,
-                           message_cb, self, NULL);
+  petrel_session_roster_attach (self);
   xmpp_client_add_handler (client, XMPP_STANZA_PRESENCE, NULL, NULL, XMPP_SENDER_ANY, 100,
                            presence_cb, self, NULL);
   g_signal_connect (client, "disconnected", G_CALLBACK (client_disconnected_cb), self);
 }
-
-/* Connecting */
 
 static void
 connect_cb (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  PetrelSession *self = g_task_get_source_object (task);
+  g_autoptr(PetrelSession) self = user_data;
+  g_autoptr(XmppConnector) connector = g_steal_pointer (&self->connector);
   g_autoptr(XmppStream) stream = NULL;
-  GError *error = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean resumed;
 
   stream = xmpp_connector_connect_finish (XMPP_CONNECTOR (source), result, &error);
   if (stream == NULL)
     {
-      g_clear_object (&self->connector);
-      g_task_return_error (task, error);
+      connection_lost (self, error);
       return;
     }
 
-  self->client = xmpp_client_new (stream, xmpp_connector_get_bound_jid (self->connector));
-  xmpp_client_set_stream_features (self->client, xmpp_connector_get_features (self->connector));
-  self->bound = g_strdup (xmpp_jid_to_string (xmpp_connector_get_bound_jid (self->connector)));
-  g_clear_object (&self->connector);
+  resumed = xmpp_connector_get_resumed (connector);
+  self->client = xmpp_client_new (stream, xmpp_connector_get_bound_jid (connector));
+  self->bound = g_strdup (xmpp_jid_to_string (xmpp_connector_get_bound_jid (connector)));
+  xmpp_client_set_stream_features (self->client, xmpp_connector_get_features (connector));
+  xmpp_client_set_keepalive (self->client, KEEPALIVE_IDLE, KEEPALIVE_TIMEOUT);
   attach_modules (self);
-  g_task_return_boolean (task, TRUE);
+  petrel_session_messages_attach_client (self);
+
+  if (self->mode == PETREL_SESSION_MODE_QUERY)
+    {
+      ready (self, FALSE);
+      return;
+    }
+
+  xmpp_sm_attach (self->sm, self->client);
+  if (resumed)
+    {
+      /* XEP-0198 §5: the server kept roster, presence and carbons; only
+       * what it did not receive goes again. */
+      g_debug ("session resumed");
+      xmpp_sm_resend (self->sm);
+      petrel_session_messages_reset (self, TRUE);
+      ready (self, TRUE);
+      return;
+    }
+
+  petrel_session_messages_reset (self, FALSE);
+  xmpp_sm_enable (self->sm);
+  petrel_session_flush (self);
+
+  if (self->mode == PETREL_SESSION_MODE_SEND)
+    {
+      ready (self, FALSE);
+      return;
+    }
+
+  petrel_session_trust_stanza_ids_async (self, trust_cb, g_object_ref (self));
 }
 
-void
-petrel_session_connect_async (PetrelSession       *self,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
+static void
+attempt_connect (PetrelSession *self)
 {
-  g_autoptr(GTask) task = NULL;
   XmppConnectorConfig config = { 0 };
 
-  g_return_if_fail (PETREL_IS_SESSION (self));
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  if (self->connector != NULL || self->client != NULL)
+    return;
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, petrel_session_connect_async);
-
-  if (self->client != NULL || self->connector != NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING, "Already connected");
-      return;
-    }
   if (self->record->password == NULL)
     {
-      g_task_return_new_error (task, PETREL_STORE_ERROR, PETREL_STORE_ERROR_NOT_FOUND,
-                               "No password is stored for %s", self->record->jid);
+      g_autoptr(GError) error = g_error_new (PETREL_STORE_ERROR, PETREL_STORE_ERROR_NOT_FOUND,
+                                             "No password is stored for %s", self->record->jid);
+      self->keep_connected = FALSE;
+      connection_lost (self, error);
       return;
+    }
+
+  petrel_session_set_state (self, PETREL_SESSION_CONNECTING);
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_clear_object (&self->cancellable);
+      self->cancellable = g_cancellable_new ();
     }
 
   config.jid = self->jid;
@@ -370,9 +645,51 @@ petrel_session_connect_async (PetrelSession       *self,
   config.resource = self->record->resource;
   config.log_func = self->log_func;
   config.log_data = self->log_data;
+  config.sm = self->mode == PETREL_SESSION_MODE_QUERY ? NULL : self->sm;
 
   self->connector = xmpp_connector_new (&config);
-  xmpp_connector_connect_async (self->connector, cancellable, connect_cb, g_steal_pointer (&task));
+  xmpp_connector_connect_async (self->connector, self->cancellable, connect_cb, g_object_ref (self));
+}
+
+static void
+network_changed_cb (GNetworkMonitor *monitor,
+                    gboolean         available,
+                    gpointer         user_data)
+{
+  PetrelSession *self = user_data;
+
+  /* A new network is the best moment to try again: skip the backoff. */
+  if (available && self->state == PETREL_SESSION_WAITING)
+    {
+      g_debug ("network changed: reconnecting now");
+      self->attempt = 0;
+      attempt_connect (self);
+    }
+}
+
+void
+petrel_session_connect_async (PetrelSession       *self,
+                              PetrelSessionMode    mode,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (PETREL_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, petrel_session_connect_async);
+
+  if (self->connect_task != NULL || self->client != NULL || self->connector != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING, "Already connected");
+      return;
+    }
+
+  self->mode = mode;
+  self->connect_task = g_steal_pointer (&task);
+  attempt_connect (self);
 }
 
 gboolean
@@ -385,6 +702,79 @@ petrel_session_connect_finish (PetrelSession  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+void
+petrel_session_start (PetrelSession     *self,
+                      PetrelSessionMode  mode)
+{
+  g_return_if_fail (PETREL_IS_SESSION (self));
+
+  self->mode = mode;
+  self->keep_connected = TRUE;
+  self->attempt = 0;
+
+  if (self->monitor == NULL)
+    {
+      self->monitor = g_object_ref (g_network_monitor_get_default ());
+      self->network_changed_id = g_signal_connect (self->monitor, "network-changed",
+                                                   G_CALLBACK (network_changed_cb), self);
+    }
+
+  attempt_connect (self);
+}
+
+static void
+stop_close_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  xmpp_client_close_finish (XMPP_CLIENT (source), result, NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+petrel_session_stop_async (PetrelSession       *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (PETREL_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, petrel_session_stop_async);
+
+  self->keep_connected = FALSE;
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  if (self->connector != NULL && self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+
+  if (self->client == NULL)
+    {
+      petrel_session_set_state (self, PETREL_SESSION_OFFLINE);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  /* A closed stream cannot be resumed (XEP-0198 §5). */
+  xmpp_sm_reset (self->sm);
+  xmpp_client_close_async (self->client, cancellable, stop_close_cb, g_steal_pointer (&task));
+}
+
+gboolean
+petrel_session_stop_finish (PetrelSession  *self,
+                            GAsyncResult   *result,
+                            GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Requests */
+
 static gboolean
 check_connected (PetrelSession *self,
                  GTask         *task)
@@ -394,61 +784,6 @@ check_connected (PetrelSession *self,
 
   g_task_return_new_error (task, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_CLOSED, "Not connected");
   return FALSE;
-}
-
-static XmppJid *
-parse_optional_jid (const char  *jid,
-                    GError     **error)
-{
-  if (jid == NULL)
-    return NULL;
-
-  return xmpp_jid_parse (jid, error);
-}
-
-void
-petrel_session_go_online (PetrelSession *self)
-{
-  g_autoptr(XmppNode) presence = NULL;
-
-  g_return_if_fail (PETREL_IS_SESSION (self));
-
-  if (!petrel_session_is_connected (self))
-    return;
-
-  presence = xmpp_node_new ("presence", XMPP_NS_CLIENT);
-  xmpp_caps_add_to_presence (self->client, presence);
-  xmpp_client_send (self->client, presence);
-}
-
-gboolean
-petrel_session_send_message (PetrelSession  *self,
-                             const char     *to,
-                             const char     *body,
-                             GError        **error)
-{
-  g_autoptr(XmppJid) jid = NULL;
-  g_autoptr(XmppNode) message = NULL;
-  g_autofree char *id = NULL;
-
-  g_return_val_if_fail (PETREL_IS_SESSION (self), FALSE);
-  g_return_val_if_fail (to != NULL && body != NULL, FALSE);
-
-  jid = xmpp_jid_parse (to, error);
-  if (jid == NULL)
-    return FALSE;
-
-  if (!petrel_session_is_connected (self))
-    {
-      g_set_error_literal (error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_CLOSED, "Not connected");
-      return FALSE;
-    }
-
-  id = xmpp_client_new_id ();
-  message = xmpp_message_new_chat (jid, id, body);
-  xmpp_client_send (self->client, message);
-
-  return TRUE;
 }
 
 static void
@@ -483,8 +818,7 @@ petrel_session_ping_async (PetrelSession       *self,
   if (!check_connected (self, task))
     return;
 
-  to = parse_optional_jid (jid, &error);
-  if (jid != NULL && to == NULL)
+  if (jid != NULL && (to = xmpp_jid_parse (jid, &error)) == NULL)
     {
       g_task_return_error (task, error);
       return;
@@ -501,25 +835,6 @@ petrel_session_ping_finish (PetrelSession  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-void
-petrel_session_confirm_async (PetrelSession       *self,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
-{
-  /* The server handles one client's stanzas in order, so its answer to a
-   * ping proves it took everything sent before. */
-  petrel_session_ping_async (self, NULL, cancellable, callback, user_data);
-}
-
-gboolean
-petrel_session_confirm_finish (PetrelSession  *self,
-                               GAsyncResult   *result,
-                               GError        **error)
-{
-  return petrel_session_ping_finish (self, result, error);
 }
 
 static void
@@ -575,203 +890,4 @@ petrel_session_disco_info_finish (PetrelSession  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* Roster (RFC 6121 §2) */
-
-static void
-roster_get_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GPtrArray) items = NULL;
-  g_autoptr(GPtrArray) contacts = NULL;
-  g_autofree char *version = NULL;
-  GError *error = NULL;
-
-  items = xmpp_roster_get_finish (XMPP_CLIENT (source), result, &version, NULL, &error);
-  if (items == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  contacts = g_ptr_array_new_full (items->len, g_object_unref);
-  for (guint i = 0; i < items->len; i++)
-    g_ptr_array_add (contacts, contact_from_item (g_ptr_array_index (items, i)));
-  g_task_return_pointer (task, g_steal_pointer (&contacts), (GDestroyNotify) g_ptr_array_unref);
-}
-
-void
-petrel_session_fetch_roster_async (PetrelSession       *self,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (PETREL_IS_SESSION (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, petrel_session_fetch_roster_async);
-  if (!check_connected (self, task))
-    return;
-
-  xmpp_roster_get_async (self->client, NULL, cancellable, roster_get_cb, g_steal_pointer (&task));
-}
-
-GPtrArray *
-petrel_session_fetch_roster_finish (PetrelSession  *self,
-                                    GAsyncResult   *result,
-                                    GError        **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-roster_change_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  gboolean ok;
-
-  if (g_task_get_source_tag (task) == petrel_session_roster_set_async)
-    ok = xmpp_roster_set_finish (XMPP_CLIENT (source), result, &error);
-  else
-    ok = xmpp_roster_remove_finish (XMPP_CLIENT (source), result, &error);
-
-  if (!ok)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-void
-petrel_session_roster_set_async (PetrelSession       *self,
-                                 const char          *jid,
-                                 const char          *name,
-                                 const char * const  *groups,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(XmppJid) contact = NULL;
-  GError *error = NULL;
-
-  g_return_if_fail (PETREL_IS_SESSION (self));
-  g_return_if_fail (jid != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, petrel_session_roster_set_async);
-  if (!check_connected (self, task))
-    return;
-
-  contact = xmpp_jid_parse (jid, &error);
-  if (contact == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  xmpp_roster_set_async (self->client, contact, name, groups, cancellable,
-                         roster_change_cb, g_steal_pointer (&task));
-}
-
-gboolean
-petrel_session_roster_set_finish (PetrelSession  *self,
-                                  GAsyncResult   *result,
-                                  GError        **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-void
-petrel_session_roster_remove_async (PetrelSession       *self,
-                                    const char          *jid,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(XmppJid) contact = NULL;
-  GError *error = NULL;
-
-  g_return_if_fail (PETREL_IS_SESSION (self));
-  g_return_if_fail (jid != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, petrel_session_roster_remove_async);
-  if (!check_connected (self, task))
-    return;
-
-  contact = xmpp_jid_parse (jid, &error);
-  if (contact == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  xmpp_roster_remove_async (self->client, contact, cancellable,
-                            roster_change_cb, g_steal_pointer (&task));
-}
-
-gboolean
-petrel_session_roster_remove_finish (PetrelSession  *self,
-                                     GAsyncResult   *result,
-                                     GError        **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-close_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-
-  xmpp_client_close_finish (XMPP_CLIENT (source), result, NULL);
-  g_task_return_boolean (task, TRUE);
-}
-
-void
-petrel_session_close_async (PetrelSession       *self,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (PETREL_IS_SESSION (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, petrel_session_close_async);
-
-  if (self->client == NULL)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  xmpp_client_close_async (self->client, cancellable, close_cb, g_steal_pointer (&task));
-}
-
-gboolean
-petrel_session_close_finish (PetrelSession  *self,
-                             GAsyncResult   *result,
-                             GError        **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
 }

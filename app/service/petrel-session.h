@@ -2,9 +2,23 @@
 /*
  * PetrelSession: one account's connection and what runs on it.
  *
- * It owns the XmppClient of the account, attaches the protocol modules
- * (ping, disco, caps, version, roster, messages) and turns what arrives into
- * model objects for the front ends (petrel, petrel-cli).
+ * It owns the account's XmppClient and keeps it up: reconnecting with
+ * exponential backoff and jitter, at once when the network changes,
+ * resuming the XEP-0198 session where it can.  It attaches the protocol
+ * modules and turns what arrives into store rows and model objects for the
+ * front ends (petrel, petrel-cli).
+ *
+ * Delivery (DESIGN.md): a message is written to the outbox before any byte
+ * goes out; the server's ack (XEP-0198, or a ping round trip without it)
+ * moves it to `sent`; a receipt or marker to `delivered` or `displayed`.
+ * A received message is stored before the stream counter that acks it
+ * moves, and deduplicated by stanza-id and origin-id, so the archive
+ * catch-up after each reconnect never shows it twice.
+ *
+ *   OFFLINE ──start()──▶ CONNECTING ──▶ ONLINE ──link lost──▶ WAITING ──backoff/network──▶ CONNECTING
+ *                            │ wrong password, bad certificate          ▲
+ *                            ▼                                          │ other failures
+ *                          FAILED (no automatic retry) ◀────────────────┘
  */
 #pragma once
 
@@ -12,11 +26,35 @@
 
 #include "petrel-account-store.h"
 #include "petrel-contact.h"
+#include "petrel-db.h"
 #include "petrel-message.h"
 #include "xmpp-node.h"
 #include "xmpp-stream.h"
 
 G_BEGIN_DECLS
+
+typedef enum {
+  PETREL_SESSION_OFFLINE,
+  PETREL_SESSION_CONNECTING,
+  PETREL_SESSION_ONLINE,
+  PETREL_SESSION_WAITING,
+  PETREL_SESSION_FAILED,
+} PetrelSessionState;
+
+/**
+ * PetrelSessionMode:
+ * @PETREL_SESSION_MODE_QUERY: one connection for requests (roster, ping):
+ *   no presence, no catch-up, nothing sent from the outbox
+ * @PETREL_SESSION_MODE_SEND: sends the outbox; no presence, carbons or
+ *   catch-up (petrel-cli send/flush)
+ * @PETREL_SESSION_MODE_FULL: carbons, roster, archive catch-up, presence,
+ *   outbox (the desktop app, petrel-cli listen)
+ */
+typedef enum {
+  PETREL_SESSION_MODE_QUERY,
+  PETREL_SESSION_MODE_SEND,
+  PETREL_SESSION_MODE_FULL,
+} PetrelSessionMode;
 
 #define PETREL_TYPE_SESSION (petrel_session_get_type ())
 G_DECLARE_FINAL_TYPE (PetrelSession, petrel_session, PETREL, SESSION, GObject)
@@ -24,11 +62,14 @@ G_DECLARE_FINAL_TYPE (PetrelSession, petrel_session, PETREL, SESSION, GObject)
 /**
  * petrel_session_new:
  * @record: the account's settings; copied
+ * @db: (nullable): the profile's store; it must outlive the session.
+ *   Without it nothing is stored (and nothing can be queued)
  *
  * Returns: (transfer full) (nullable): a session, or %NULL with @error when
  *   the stored JID is invalid
  */
 PetrelSession *petrel_session_new (const PetrelAccountRecord  *record,
+                                   PetrelDb                   *db,
                                    GError                    **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /** Sends a copy of the protocol (secrets masked) to @func. */
@@ -40,14 +81,35 @@ void petrel_session_set_log_func (PetrelSession     *self,
 void petrel_session_set_share_version (PetrelSession *self,
                                        gboolean       share);
 
+/**
+ * petrel_session_set_inactive:
+ *
+ * XEP-0352 Client State Indication: inactive while no window of the app
+ * is focused (petrel-cli --inactive), so the server holds back presence
+ * noise.  Sent at once when online and when it changes.
+ */
+void petrel_session_set_inactive (PetrelSession *self,
+                                  gboolean       inactive);
+
 /** Returns: the account's bare JID */
 const char *petrel_session_get_account (PetrelSession *self);
 /** Returns: (nullable): the bound full JID while connected */
 const char *petrel_session_get_bound_jid (PetrelSession *self);
 /** Returns: whether the session is connected */
 gboolean petrel_session_is_connected (PetrelSession *self);
+/** Returns: the connection state */
+PetrelSessionState petrel_session_get_state (PetrelSession *self);
+/** Returns: (nullable): why the last attempt failed or the link was lost */
+const GError *petrel_session_get_error (PetrelSession *self);
 
+/**
+ * petrel_session_connect_async:
+ *
+ * One connection attempt in @mode; no reconnection.  Completes once the
+ * session is ready (for FULL: carbons, roster, catch-up and presence done).
+ */
 void petrel_session_connect_async (PetrelSession       *self,
+                                   PetrelSessionMode    mode,
                                    GCancellable        *cancellable,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data);
@@ -56,32 +118,54 @@ gboolean petrel_session_connect_finish (PetrelSession  *self,
                                         GError        **error);
 
 /**
- * petrel_session_go_online:
+ * petrel_session_start:
  *
- * Sends the initial presence (with entity caps) so contacts see the
- * account and messages for the bare JID reach it.
+ * Connects in @mode and stays connected until petrel_session_stop_async():
+ * reconnects after every loss except a rejected password or certificate.
+ * Watch "state" and "online".
  */
-void petrel_session_go_online (PetrelSession *self);
+void petrel_session_start (PetrelSession     *self,
+                           PetrelSessionMode  mode);
+
+/** Ends the stream politely and stops reconnecting. */
+void petrel_session_stop_async (PetrelSession       *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data);
+gboolean petrel_session_stop_finish (PetrelSession  *self,
+                                     GAsyncResult   *result,
+                                     GError        **error);
 
 /**
  * petrel_session_send_message:
+ * @out_id: (out) (optional) (transfer full): the message's origin-id
  *
- * Queues a chat message.  Use petrel_session_confirm_async() to learn that
- * the server has taken everything sent so far.
+ * Writes the message to the outbox (state `pending`), then sends it when
+ * online.  "message-state" reports `sent` once the server has it.
  *
- * Returns: %FALSE with @error when @to is not a valid address
+ * Returns: %FALSE with @error when @to is invalid or the store failed
  */
 gboolean petrel_session_send_message (PetrelSession  *self,
                                       const char     *to,
                                       const char     *body,
+                                      char          **out_id,
                                       GError        **error);
+
+/**
+ * petrel_session_flush:
+ *
+ * Sends every queued message of the account that is not on its way yet.
+ */
+void petrel_session_flush (PetrelSession *self);
+
+/** Returns: how many of the account's messages wait in the outbox */
+guint petrel_session_count_pending (PetrelSession *self);
 
 /**
  * petrel_session_confirm_async:
  *
  * Completes once the server has processed every stanza sent before the
- * call: a ping round trip to the server, which answers in order (RFC 6120
- * §10.1).  Stream management acks replace it once enabled.
+ * call: a ping round trip (the server answers in order, RFC 6120 §10.1).
  */
 void petrel_session_confirm_async (PetrelSession       *self,
                                    GCancellable        *cancellable,
@@ -90,6 +174,22 @@ void petrel_session_confirm_async (PetrelSession       *self,
 gboolean petrel_session_confirm_finish (PetrelSession  *self,
                                         GAsyncResult   *result,
                                         GError        **error);
+
+/**
+ * petrel_session_catch_up_async:
+ *
+ * Fetches the own archive (XEP-0313) from the last stored position,
+ * page by page, storing as it goes.  Runs by itself after each fresh
+ * connection in FULL mode.
+ */
+void petrel_session_catch_up_async (PetrelSession       *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
+/** Returns: the number of new messages stored, -1 with @error */
+gint64 petrel_session_catch_up_finish (PetrelSession  *self,
+                                       GAsyncResult   *result,
+                                       GError        **error);
 
 /** petrel_session_ping_async: @jid: (nullable): %NULL pings the server */
 void petrel_session_ping_async (PetrelSession       *self,
@@ -112,6 +212,12 @@ XmppNode *petrel_session_disco_info_finish (PetrelSession  *self,
                                             GAsyncResult   *result,
                                             GError        **error);
 
+/**
+ * petrel_session_fetch_roster_async:
+ *
+ * Fetches the roster with the stored version (RFC 6121 §2.6): an unchanged
+ * roster costs one empty reply and is read from the store.
+ */
 void petrel_session_fetch_roster_async (PetrelSession       *self,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,
@@ -120,6 +226,13 @@ void petrel_session_fetch_roster_async (PetrelSession       *self,
 GPtrArray *petrel_session_fetch_roster_finish (PetrelSession  *self,
                                                GAsyncResult   *result,
                                                GError        **error);
+
+/**
+ * petrel_session_dup_roster:
+ *
+ * Returns: (transfer full) (element-type PetrelContact): the stored roster
+ */
+GPtrArray *petrel_session_dup_roster (PetrelSession *self);
 
 /** petrel_session_roster_set_async: @name: (nullable) @groups: (nullable) */
 void petrel_session_roster_set_async (PetrelSession       *self,
@@ -142,22 +255,17 @@ gboolean petrel_session_roster_remove_finish (PetrelSession  *self,
                                               GAsyncResult   *result,
                                               GError        **error);
 
-/** Ends the stream politely; completes once it is closed. */
-void petrel_session_close_async (PetrelSession       *self,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data);
-gboolean petrel_session_close_finish (PetrelSession  *self,
-                                      GAsyncResult   *result,
-                                      GError        **error);
-
 /*
  * Signals:
- *   "message" (PetrelMessage *message): a chat or normal message with a body
+ *   "online" (gboolean resumed): connected and ready
+ *   "disconnected" (const GError *error): the link was lost or closed
+ *   "message" (PetrelMessage *message): a message stored for the first
+ *     time (live, carbon or archive)
+ *   "message-state" (const char *origin_id, const char *state): an
+ *     outgoing message moved to sent, delivered, displayed or failed
  *   "presence" (const char *from, const char *type, const char *show,
  *               const char *status): type is NULL for available
  *   "roster-push" (PetrelContact *contact, gboolean removed)
- *   "disconnected" (const GError *error): NULL after a requested close
  */
 
 G_END_DECLS

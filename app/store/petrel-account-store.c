@@ -7,8 +7,6 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-G_DEFINE_QUARK (petrel-store-error-quark, petrel_store_error)
-
 struct _PetrelAccountStore
 {
   char *path;

@@ -10,17 +10,9 @@
 
 #include <gio/gio.h>
 
+#include "petrel-store-error.h"
+
 G_BEGIN_DECLS
-
-#define PETREL_STORE_ERROR (petrel_store_error_quark ())
-GQuark petrel_store_error_quark (void);
-
-typedef enum {
-  PETREL_STORE_ERROR_NOT_FOUND,
-  PETREL_STORE_ERROR_EXISTS,
-  PETREL_STORE_ERROR_CORRUPT,
-  PETREL_STORE_ERROR_AMBIGUOUS,
-} PetrelStoreError;
 
 /**
  * PetrelAccountRecord:

@@ -120,11 +120,18 @@ class CountingProxy:
             c.closed.wait(max(0, deadline - time.monotonic()))
 
     def close(self):
+        """Stop accepting; connections already made carry on."""
         self._stopping = True
+        # close() alone would leave the accept() in the other thread
+        # blocked on the old socket and free its descriptor for reuse;
+        # shutdown() wakes that accept() up, and the join makes sure the
+        # thread is gone before a new proxy can be handed the same fd.
         try:
-            self._sock.close()
+            self._sock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
+        self._thread.join(timeout=5)
+        self._sock.close()
 
     def __enter__(self):
         return self
