@@ -24,7 +24,7 @@ const char petrel_db_sql_conversation_list[] =
   "SELECT " CONVERSATION_COLUMNS " FROM conversations WHERE account_id = ?1"
   " ORDER BY last_activity DESC, id DESC";
 const char petrel_db_sql_conversation_count_unread[] =
-  "SELECT total (unread) FROM conversations WHERE account_id = ?1";
+  "SELECT total (unread) FROM conversations WHERE account_id = ?1 AND unread > 0";
 const char petrel_db_sql_conversation_mark_read[] =
   "UPDATE conversations SET unread = 0 WHERE id = ?1";
 /* ?2: the sort time of a new message; ?3: 1 if it is unread, else 0. */

@@ -14,6 +14,9 @@
  * time, and moves its state forward (an archived message has reached the
  * server, so it leaves the outbox).  The sort time of a stored row never
  * changes, so a message keeps its place in a history the view has paged in.
+ * The service passes only stanza-ids it trusts (XEP-0359: one whose `by`
+ * is our own account or the room that stamped it); a copy found in another
+ * conversation is left untouched all the same.
  *
  * States move forward only (see #PetrelDbMessageState); a receipt that
  * arrives after the displayed marker changes nothing.  Leaving `pending`
@@ -49,11 +52,14 @@
 
 const char petrel_db_sql_message_conversation[] =
   "SELECT account_id, type FROM conversations WHERE id = ?1";
+/* A duplicate changes no row.  No RETURNING here: SQLite 3.40 fails such
+ * an insert in defensive mode when a trigger writes to FTS5 (the error
+ * comes at the reset and rolls the whole transaction back). */
 const char petrel_db_sql_message_insert[] =
   "INSERT INTO messages (account_id, conversation_id, direction, state, sender,"
   " origin_id, stanza_id, stanza_id_by, server_time, local_time, sort_time, body, replaces)"
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
-  " ON CONFLICT DO NOTHING RETURNING id";
+  " ON CONFLICT DO NOTHING";
 const char petrel_db_sql_message_find_stanza_id[] =
   "SELECT id, conversation_id, direction FROM messages"
   " WHERE account_id = ?1 AND stanza_id_by = ?2 AND stanza_id = ?3";
@@ -521,18 +527,17 @@ insert_locked (PetrelDb               *self,
   sqlite3_bind_int64 (insert, 11, sort_time);
   petrel_db_bind_text (insert, 12, message->body);
   petrel_db_bind_text (insert, 13, replaces);
-  rc = petrel_db_step (self, insert, error);
-  if (rc == 0)
+  if (!petrel_db_exec_stmt (self, insert, error))
     return FALSE;
+  petrel_db_stmt_release (g_steal_pointer (&insert));
 
-  if (rc == SQLITE_DONE)
+  if (sqlite3_changes (self->db) == 0)
     {
       *out_duplicate = TRUE;
       return merge_duplicate (self, message, account_id, out_id, error);
     }
 
-  id = sqlite3_column_int64 (insert, 0);
-  petrel_db_stmt_release (g_steal_pointer (&insert));
+  id = sqlite3_last_insert_rowid (self->db);
 
   if (replaces != NULL)
     {

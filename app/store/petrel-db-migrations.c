@@ -45,6 +45,8 @@ static const char step_1[] =
   "  UNIQUE (account_id, peer, type)"
   ");"
   "CREATE INDEX conversations_by_activity ON conversations (account_id, last_activity);"
+  /* The unread badge: only conversations with unread messages are in it. */
+  "CREATE INDEX conversations_unread ON conversations (account_id, unread) WHERE unread > 0;"
 
   /* direction: 0 incoming, 1 outgoing.  state: 0 pending, 1 sent,
    * 2 delivered, 3 displayed, 4 failed.  sort_time is server_time when

@@ -12,8 +12,11 @@
  *   and an outgoing message that was sent comes back as its reflection.
  * - foreign_keys=ON, so deleting an account deletes all that is its own.
  * - A busy timeout, for the moment petrel-cli and the window share a profile.
- * - SQLITE_DBCONFIG_DEFENSIVE and trusted_schema=OFF: a damaged or planted
- *   database file cannot rewrite the schema or run functions from it.
+ * - SQLITE_DBCONFIG_DEFENSIVE: no statement can write the schema or the
+ *   file's pages directly, so even a bug cannot corrupt the file that way.
+ *   (trusted_schema stays on: SQLite 3.40 counts FTS5 in a trigger as
+ *   unsafe under trusted_schema=OFF, and Petrel defines no SQL functions a
+ *   planted schema could call.)
  * - The file is created with mode 0600 (SQLite gives the -wal and -shm
  *   files the same mode).
  *
@@ -397,12 +400,14 @@ petrel_db_rollback (PetrelDb *self)
   g_return_if_fail (self != NULL);
   g_return_if_fail (self->depth > 0);
 
-  if (self->depth == 1)
+  /* After some errors (SQLITE_FULL, SQLITE_IOERR, …) SQLite has rolled
+   * back the whole transaction by itself: nothing is left to undo, and the
+   * outer levels will find their commit failing. */
+  if (sqlite3_get_autocommit (self->db) != 0)
+    g_debug ("The transaction was rolled back already");
+  else if (self->depth == 1)
     {
-      /* SQLite may already have rolled back (after SQLITE_FULL, say);
-       * then ROLLBACK fails harmlessly. */
-      if (sqlite3_get_autocommit (self->db) == 0 &&
-          !exec_cached (self, petrel_db_sql_rollback, &error))
+      if (!exec_cached (self, petrel_db_sql_rollback, &error))
         g_warning ("Cannot roll back: %s", error->message);
     }
   else if (!exec_cached (self, petrel_db_sql_rollback_to, &error) ||
@@ -439,7 +444,6 @@ configure (PetrelDb  *self,
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
   sqlite3_db_config (self->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-  sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
   sqlite3_db_config (self->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, NULL);
 
   /* The first read of the file: a file that is no database fails here. */

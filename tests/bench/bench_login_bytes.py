@@ -8,20 +8,28 @@ Each run is a fresh connection through the proxy:
 
   roster list (cold)    new profile: connect, log in, fetch the full roster,
                         disconnect: the first-login cost
-  roster list (warm)    same profile again: a client with roster versioning
-                        (RFC 6121 section 2.6) gets an empty result
-  listen → online       `listen --json`, counted up to its "online" event
-  listen --for 2        a whole 2-second session: the presence flood from
-                        500 contacts (Prosody answers each probe with an
-                        unavailable presence) and the goodbye included
+  roster list (warm)    same profile again: with roster versioning
+                        (RFC 6121 section 2.6) the server sends no items
+  listen → online       `listen --json` on a new profile, counted up to its
+                        "online" event: login, roster, presence, SM, carbons
+  listen --for 2        a whole 2-second session, the goodbye included, and
+                        the presence flood: Prosody answers the probe of
+                        each offline contact with an unavailable presence
 
-with STARTTLS and direct TLS.  slixmpp's login + roster fetch through the
-same proxy is printed as a reference point.  The budget (default 65 KB,
-what Profanity 0.13 spends for the same login) applies to the cold
-STARTTLS run; over budget the script exits 1.
+with STARTTLS and direct TLS.  slixmpp's login + roster fetch (+ presence)
+through the same proxy is printed as a reference point.
+
+Before measuring, one unmeasured `listen` session lets Prosody learn
+petrel's XEP-0115 caps hash: the first time it sees a hash, Prosody's PEP
+sends a disco#info query from every contact at once (500 here, about
+400 KB of answers), which a client pays once per new version, not per login.
+
+The budget (default 65 KB, what Profanity 0.13 spends for the same login)
+applies to the cold STARTTLS `roster list` and `listen → online` rows; over
+budget the script exits 1.
 
     /usr/bin/python3 tests/bench/bench_login_bytes.py [--contacts N]
-        [--budget BYTES] [--runs N] [--json]
+        [--budget BYTES] [--runs N] [--json] [--no-slixmpp]
 
 PETREL_CLI names the petrel-cli binary (default build/app/cli/petrel-cli).
 """
@@ -123,6 +131,10 @@ def main():
     with ProsodyServer(users={"alice": "alice-bench-pw"},
                        rosters={"alice": contacts(args.contacts)},
                        log_level="info") as server:
+        warm_up = PetrelCli(server)
+        warm_up.add_account("alice")
+        petrel_listen_for(warm_up, 2)()
+
         for mode in ("starttls", "direct-tls"):
             direct = mode == "direct-tls"
             target = server.direct_tls_port if direct else server.c2s_port
@@ -133,34 +145,32 @@ def main():
                                     port=proxy.port)
                     return cli
 
-                cold = []
-                warm = []
-                for i in range(args.runs):
-                    print("%s: run %d" % (mode, i + 1), file=sys.stderr)
-                    cli = fresh_cli()
-                    cold.append(measure(proxy, petrel_roster_list(
-                        cli, args.contacts)))
-                    warm.append(measure(proxy, petrel_roster_list(
-                        cli, args.contacts)))
-                rows.append(("petrel-cli roster list (cold)", mode,
-                             min(cold, key=lambda r: r[0] + r[1])))
-                rows.append(("petrel-cli roster list (warm)", mode,
-                             min(warm, key=lambda r: r[0] + r[1])))
-                online = [measure(proxy, petrel_listen_online(fresh_cli(),
-                                                              proxy))
-                          for _ in range(args.runs)]
-                rows.append(("petrel-cli listen → online (cold)", mode,
-                             min(online, key=lambda r: r[0] + r[1])))
-                whole = [measure(proxy, petrel_listen_for(fresh_cli(), 2))
-                         for _ in range(args.runs)]
-                rows.append(("petrel-cli listen --for 2 (cold)", mode,
-                             min(whole, key=lambda r: r[0] + r[1])))
+                def best(what, make_action):
+                    results = []
+                    for i in range(args.runs):
+                        print("%s: %s, run %d" % (mode, what, i + 1),
+                              file=sys.stderr)
+                        results.append(measure(proxy, make_action()))
+                    rows.append((what, mode,
+                                 min(results, key=lambda r: r[0] + r[1])))
+
+                profiles = []
+
+                def cold():
+                    profiles.append(fresh_cli())
+                    return petrel_roster_list(profiles[-1], args.contacts)
+
+                best("petrel-cli roster list (cold)", cold)
+                best("petrel-cli roster list (warm)",
+                     lambda: petrel_roster_list(profiles.pop(0),
+                                                args.contacts))
+                best("petrel-cli listen → online (cold)",
+                     lambda: petrel_listen_online(fresh_cli(), proxy))
+                best("petrel-cli listen --for 2 (cold)",
+                     lambda: petrel_listen_for(fresh_cli(), 2))
                 if not args.no_slixmpp:
-                    ref = [measure(proxy, slixmpp_login(server, proxy.port,
-                                                         direct))
-                           for _ in range(args.runs)]
-                    rows.append(("slixmpp login + roster (reference)", mode,
-                                 min(ref, key=lambda r: r[0] + r[1])))
+                    best("slixmpp login + roster (reference)",
+                         lambda: slixmpp_login(server, proxy.port, direct))
 
     if args.json:
         for what, mode, (up, down, secs) in rows:
@@ -177,16 +187,17 @@ def main():
             print("%-36s %-10s %9d %9d %9d %7.2fs"
                   % (what, mode, up, down, up + down, secs))
 
-    cold = next(r for r in rows if r[0] == "petrel-cli roster list (cold)"
-                and r[1] == "starttls")
-    total = cold[2][0] + cold[2][1]
-    if args.budget:
-        verdict = "within" if total <= args.budget else "OVER"
-        print("\ncold STARTTLS login: %d bytes, %s the budget of %d bytes"
-              % (total, verdict, args.budget), file=sys.stderr)
-        if total > args.budget:
-            return 1
-    return 0
+    over = False
+    for what in ("petrel-cli roster list (cold)",
+                 "petrel-cli listen → online (cold)"):
+        up, down, _ = next(r[2] for r in rows
+                           if r[0] == what and r[1] == "starttls")
+        if args.budget:
+            verdict = "within" if up + down <= args.budget else "OVER"
+            print("%s, STARTTLS: %d bytes, %s the budget of %d bytes"
+                  % (what, up + down, verdict, args.budget), file=sys.stderr)
+            over = over or up + down > args.budget
+    return 1 if over else 0
 
 
 if __name__ == "__main__":

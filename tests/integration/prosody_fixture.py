@@ -37,11 +37,20 @@ import time
 import unittest
 import uuid
 
-PROSODY = shutil.which("prosody") or "/usr/bin/prosody"
+# PETREL_PROSODY names another prosody binary (or a missing one, to check
+# that the tests skip).
+PROSODY = (os.environ.get("PETREL_PROSODY") or shutil.which("prosody")
+           or "/usr/bin/prosody")
 OPENSSL = shutil.which("openssl") or "/usr/bin/openssl"
 
 # The exit code meson (and automake) read as "skipped".
 SKIP_EXIT_CODE = 77
+
+# ProsodyServer(**DELIVERY_OPTIONS): what the delivery tests need on top of
+# the default modules (smacks, carbons and csi_simple are always on): MAM
+# archiving every 1:1 message forever, and cut XEP-0198 sessions resumable
+# for a minute.
+DELIVERY_OPTIONS = {"mam": True, "smacks_hibernation_time": 60}
 
 # Directories are removed at exit even when a test dies before __exit__.
 _live_servers = set()
@@ -216,6 +225,10 @@ class ProsodyServer:
     cert_domains: SAN names of the one server certificate (default: all
               domains and components); leave one out to test name checks.
     log_level: Prosody's file log level ("debug" shows every stanza).
+    mam:      load mod_mam (XEP-0313) with archive_expires_after = "never"
+              and default_archive_policy = true: every 1:1 message archived.
+    smacks_hibernation_time: seconds a cut XEP-0198 session stays resumable
+              (Prosody's default is 600).
     keep:     keep the temporary dir after stop (also: PETREL_KEEP_PROSODY=1).
     """
 
@@ -232,7 +245,7 @@ class ProsodyServer:
                  rosters=None, config_extra="", host_config_extra="",
                  components=None, http=False, password_hash="SHA-1",
                  log_level="debug", keep=None, start_timeout=15.0,
-                 cert_domains=None):
+                 cert_domains=None, mam=False, smacks_hibernation_time=None):
         self.domains = tuple(domains)
         self.domain = self.domains[0]
         self.users = dict(users or {})
@@ -251,6 +264,8 @@ class ProsodyServer:
         self.start_timeout = start_timeout
         self.cert_domains = (list(cert_domains) if cert_domains else
                              list(self.domains) + list(self.components))
+        self.mam = mam
+        self.smacks_hibernation_time = smacks_hibernation_time
 
         self.dir = None
         self.proc = None
@@ -334,10 +349,36 @@ class ProsodyServer:
         elif self.dir:
             print("prosody fixture kept in %s" % self.dir, file=sys.stderr)
 
-    def restart(self):
-        """Stop and start Prosody again on the same ports and data."""
-        self._kill()
+    def restart(self, hard=False, down_seconds=0):
+        """Stop and start Prosody again on the same ports and data.
+
+        hard: kill -9 instead of SIGTERM (see crash()).  down_seconds:
+        how long the ports stay closed in between.
+        """
+        if hard:
+            self.crash()
+        else:
+            self._kill()
+        if down_seconds:
+            time.sleep(down_seconds)
         self._launch()
+
+    def crash(self):
+        """kill -9 Prosody: no goodbye to clients, sessions not saved.
+
+        What Prosody had written to its data dir stays (internal storage
+        writes each change as it happens); start it again with
+        restart() or launch().
+        """
+        proc, self.proc = self.proc, None
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+    def launch(self):
+        """Start Prosody again after crash() (same ports, config, data)."""
+        if self.proc is None or self.proc.poll() is not None:
+            self._launch()
 
     def _kill(self):
         proc, self.proc = self.proc, None
@@ -364,7 +405,9 @@ class ProsodyServer:
             self.proc = subprocess.Popen(
                 [PROSODY, "--config", self.config_file, "-F"],
                 cwd=self.dir, stdin=subprocess.DEVNULL, stdout=out,
-                stderr=subprocess.STDOUT, start_new_session=True)
+                # Same process group as the test: meson's kill on timeout
+                # (killpg SIGTERM, then SIGKILL) reaches Prosody too.
+                stderr=subprocess.STDOUT)
         deadline = time.monotonic() + self.start_timeout
         ports = [self.c2s_port, self.direct_tls_port]
         if self.http_port:
@@ -420,6 +463,15 @@ class ProsodyServer:
         modules = [m for m in self.DEFAULT_MODULES
                    if m not in self.without_modules]
         modules += [m for m in self.modules if m not in modules]
+        if self.mam and "mam" not in modules:
+            modules.append("mam")
+        delivery = []
+        if self.mam:
+            delivery += ['archive_expires_after = "never"',
+                         "default_archive_policy = true"]
+        if self.smacks_hibernation_time is not None:
+            delivery.append("smacks_hibernation_time = %d"
+                            % self.smacks_hibernation_time)
         lines = [
             "-- Written by tests/integration/prosody_fixture.py",
             # We run as whoever runs the tests, root in CI; mod_posix
@@ -455,6 +507,7 @@ class ProsodyServer:
             # s2s is autoloaded; without it a remote JID gets a prompt
             # not-allowed error instead of a DNS lookup with no network.
             "modules_disabled = %s" % q(["s2s"] + list(self.without_modules)),
+            *delivery,
             self.config_extra,
         ]
         for domain in self.domains:
@@ -513,6 +566,19 @@ class ProsodyServer:
 def _stop_all():
     for server in list(_live_servers):
         server.stop()
+
+
+def _exit_on_sigterm(signum, frame):
+    # meson sends SIGTERM on timeout: exit through SystemExit so that
+    # context managers and the atexit hook stop servers and remove dirs.
+    sys.exit(128 + signum)
+
+
+if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+    try:
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    except ValueError:  # imported from a thread other than the main one
+        pass
 
 
 # ---------------------------------------------------------------------------

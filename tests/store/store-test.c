@@ -113,7 +113,7 @@ store_test_insert (PetrelDb               *db,
   gboolean duplicate = TRUE;
   gint64 id = 0;
 
-  g_assert_true (petrel_db_message_insert (db, message, flags, &id, &duplicate, &error));
+  petrel_db_message_insert (db, message, flags, &id, &duplicate, &error);
   g_assert_no_error (error);
   g_assert_cmpint (id, >, 0);
 

@@ -728,7 +728,7 @@ test_search_hostile_input (StoreFixture  *fixture,
     {
       g_autoptr(GPtrArray) found = NULL;
 
-      g_test_message ("search for “%s”", cases[i].text);
+      g_test_message ("search for '%s'", cases[i].text);
       found = search (fixture->db, fixture->account, 0, cases[i].text);
       g_assert_cmpuint (found->len, ==, cases[i].count);
       if (cases[i].body != NULL)

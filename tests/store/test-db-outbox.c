@@ -127,8 +127,8 @@ test_enqueue_is_one_transaction (StoreFixture  *fixture,
   g_assert_error (error, PETREL_STORE_ERROR, PETREL_STORE_ERROR_INVALID);
   g_clear_error (&error);
 
-  /* The outbox row fails after the message row was written (the outbox
-   * table is gone): the message row goes too. */
+  /* The outbox row fails after the message row was written: the message
+   * row goes too. */
   message.origin_id = (char *) "o-2";
   g_assert_cmpint (sqlite3_exec (fixture->db->db,
                                  "CREATE TEMP TRIGGER refuse BEFORE INSERT ON outbox"
@@ -198,8 +198,7 @@ test_mark_sent_and_failed (StoreFixture  *fixture,
   g_assert_cmpint (message->state, ==, PETREL_DB_STATE_DELIVERED);
   g_clear_pointer (&message, petrel_db_message_free);
 
-  /* Once sent, a message cannot be marked failed any more by a late
-   * timeout? It can: an error bounce may follow the ack. */
+  /* A sent message may still fail: an error bounce can follow the ack. */
   g_assert_true (petrel_db_outbox_mark_failed (fixture->db, sent, &error));
   message = petrel_db_message_get (fixture->db, sent, &error);
   g_assert_cmpint (message->state, ==, PETREL_DB_STATE_FAILED);
