@@ -168,6 +168,32 @@ petrel_session_init (PetrelSession *self)
   self->in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
+/* Entity caps verified once are kept in the store (XEP-0115 §8.4 cache). */
+static GStrv
+caps_load_cb (XmppCapsCache *cache,
+              const char    *hash,
+              const char    *ver,
+              gpointer       user_data)
+{
+  PetrelSession *self = user_data;
+
+  return petrel_db_caps_dup_features (self->db, hash, ver, NULL);
+}
+
+static void
+caps_persist_cb (XmppCapsCache      *cache,
+                 const char         *hash,
+                 const char         *ver,
+                 const char * const *features,
+                 gpointer            user_data)
+{
+  PetrelSession *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!petrel_db_caps_put (self->db, hash, ver, features, &error))
+    g_debug ("cannot store entity caps: %s", error->message);
+}
+
 PetrelSession *
 petrel_session_new (const PetrelAccountRecord  *record,
                     PetrelDb                   *db,
@@ -192,6 +218,8 @@ petrel_session_new (const PetrelAccountRecord  *record,
       if (!petrel_db_account_ensure (db, xmpp_jid_get_bare_string (self->jid), &self->account_id, error))
         return NULL;
       petrel_session_roster_load (self);
+      xmpp_caps_cache_set_load_func (self->caps, caps_load_cb, self);
+      xmpp_caps_cache_set_persist_func (self->caps, caps_persist_cb, self, NULL);
     }
   petrel_session_messages_attach (self);
 

@@ -349,6 +349,10 @@ struct _XmppCapsCache
   XmppCapsPersistFunc persist_func;
   gpointer persist_data;
   GDestroyNotify persist_destroy;
+
+  XmppCapsLoadFunc load_func;
+  gpointer load_data;
+  gboolean loading;
 };
 
 G_DEFINE_FINAL_TYPE (XmppCapsCache, xmpp_caps_cache, G_TYPE_OBJECT)
@@ -535,13 +539,40 @@ xmpp_caps_cache_lookup (XmppCapsCache *self,
                         const char    *ver)
 {
   g_autofree char *key = NULL;
+  const char * const *features;
 
   g_return_val_if_fail (XMPP_IS_CAPS_CACHE (self), NULL);
   g_return_val_if_fail (hash != NULL, NULL);
   g_return_val_if_fail (ver != NULL, NULL);
 
   key = make_key (hash, ver);
-  return g_hash_table_lookup (self->entries, key);
+  features = g_hash_table_lookup (self->entries, key);
+
+  /* A miss may still be known to the store: a known `ver` costs no disco
+   * query, across restarts too. */
+  if (features == NULL && self->load_func != NULL && !self->loading)
+    {
+      g_auto(GStrv) loaded = NULL;
+
+      self->loading = TRUE;
+      loaded = self->load_func (self, hash, ver, self->load_data);
+      if (loaded != NULL && cache_insert (self, hash, ver, (const char * const *) loaded))
+        features = g_hash_table_lookup (self->entries, key);
+      self->loading = FALSE;
+    }
+
+  return features;
+}
+
+void
+xmpp_caps_cache_set_load_func (XmppCapsCache    *self,
+                               XmppCapsLoadFunc  func,
+                               gpointer          user_data)
+{
+  g_return_if_fail (XMPP_IS_CAPS_CACHE (self));
+
+  self->load_func = func;
+  self->load_data = user_data;
 }
 
 void

@@ -85,6 +85,18 @@ typedef void (*XmppCapsPersistFunc) (XmppCapsCache      *cache,
                                      gpointer            user_data);
 
 /**
+ * XmppCapsLoadFunc:
+ *
+ * Asked on a cache miss for (@hash, @ver) verified in an earlier run.
+ *
+ * Returns: (transfer full) (nullable): the features, %NULL when unknown
+ */
+typedef GStrv (*XmppCapsLoadFunc) (XmppCapsCache *cache,
+                                   const char    *hash,
+                                   const char    *ver,
+                                   gpointer       user_data);
+
+/**
  * xmpp_caps_cache_new:
  *
  * Signals:
@@ -106,6 +118,14 @@ void xmpp_caps_cache_set_persist_func (XmppCapsCache       *self,
                                        XmppCapsPersistFunc  func,
                                        gpointer             user_data,
                                        GDestroyNotify       destroy);
+
+/**
+ * xmpp_caps_cache_set_load_func:
+ * @func: (nullable): consulted on a miss before any network query
+ */
+void xmpp_caps_cache_set_load_func (XmppCapsCache    *self,
+                                    XmppCapsLoadFunc  func,
+                                    gpointer          user_data);
 
 /**
  * xmpp_caps_cache_insert:
