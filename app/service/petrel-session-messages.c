@@ -445,7 +445,6 @@ handle_error_reply (PetrelSession *self,
                     XmppJid       *from)
 {
   g_autoptr(PetrelDbMessage) original = NULL;
-  g_autoptr(PetrelDbConversation) conversation = NULL;
   const char *id = xmpp_node_get_attr (stanza, "id");
   gint64 conversation_id = 0;
 

@@ -456,13 +456,15 @@ client_disconnected_cb (XmppClient   *client,
                         const GError *error,
                         gpointer      user_data)
 {
-  PetrelSession *self = user_data;
-  g_autoptr(XmppClient) keep = g_object_ref (client);
-  g_autoptr(PetrelSession) keep_self = g_object_ref (self);
+  PetrelSession *self = g_object_ref (user_data);
 
+  /* drop_client() releases the client while it is emitting this signal. */
+  g_object_ref (client);
   drop_client (self);
   g_signal_emit (self, signals[SIGNAL_DISCONNECTED], 0, error);
   connection_lost (self, error);
+  g_object_unref (client);
+  g_object_unref (self);
 }
 
 static void
@@ -484,14 +486,13 @@ static void
 setup_failed (PetrelSession *self,
               GError        *error)
 {
-  g_autoptr(GError) owned = error;
-
   if (self->client != NULL && xmpp_client_is_connected (self->client))
     {
       /* Not a transport problem: close and try again later. */
       g_debug ("session setup failed: %s", error->message);
       xmpp_client_close_async (self->client, NULL, NULL, NULL);
     }
+  g_error_free (error);
 }
 
 static void

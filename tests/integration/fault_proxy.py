@@ -415,6 +415,7 @@ class FaultProxy:
         self.refused = 0         # connections refused while refusing
         self.errors = []         # unexpected exceptions in the proxy
         self._stall_new = {"up": False, "down": False}
+        self._reset_until = None  # monotonic deadline of reset_new()
         self._server = None
         self._periodic = None
         self._refuse_task = None
@@ -459,6 +460,12 @@ class FaultProxy:
             if self._stall_new[d]:
                 conn.flow[d].clear()
         self.connections.append(conn)
+        if self._reset_until is not None and \
+                time.monotonic() < self._reset_until:
+            self.refused += 1
+            conn._abort("rst", "client", "reset_new")
+            conn.closed.set()
+            return
         try:
             if self.tls:
                 server_reader, server_writer = await asyncio.open_connection(
@@ -674,9 +681,19 @@ class FaultProxy:
                 self._refuse_task = self._loop.create_task(later())
         self._call(go())
 
+    def reset_new(self, seconds=None):
+        """Accept new connections and reset them at once (before any byte
+        is forwarded) for SECONDS (None: until accept()): what a client sees
+        of a load balancer whose server is gone.  Live ones go on."""
+        def go():
+            self._reset_until = time.monotonic() + (
+                seconds if seconds is not None else 1e9)
+        self._run(go)
+
     def accept(self):
         """Listen again after refuse()."""
         async def go():
+            self._reset_until = None
             if self._refuse_task is not None:
                 self._refuse_task.cancel()
                 self._refuse_task = None
@@ -686,7 +703,7 @@ class FaultProxy:
 
     def drop_link(self, seconds, mode="rst"):
         """The link goes away for SECONDS: live connections are cut and
-        new ones refused until it is back."""
+        new ones refused until it is back.  Returns how many were cut."""
         self.refuse(seconds)
         return self.cut(mode)
 
@@ -763,6 +780,12 @@ class FaultProxy:
             for c in self.connections:
                 if not c.closed.is_set():
                     c._abort("rst", "both", "proxy closed")
+            await asyncio.sleep(0.05)
+            me = asyncio.current_task()
+            rest = [t for t in asyncio.all_tasks() if t is not me]
+            for t in rest:
+                t.cancel()
+            await asyncio.gather(*rest, return_exceptions=True)
         try:
             self._call(go(), timeout=10)
         except Exception:  # noqa: BLE001 - closing anyway
