@@ -336,6 +336,7 @@ petrel_session_messages_reset (PetrelSession *self,
    * them), so the next flush sends each exactly once. */
   g_ptr_array_unref (xmpp_sm_take_unacked (self->sm));
   g_hash_table_remove_all (self->in_flight);
+  self->caught_up = FALSE;
   self->sm_active = xmpp_client_get_stream_feature (self->client, "sm", XMPP_NS_SM) != NULL;
 }
 
@@ -429,6 +430,12 @@ petrel_session_store_message (PetrelSession *self,
       g_warning ("cannot store a message: %s", error->message);
       return FALSE;
     }
+
+  /* Keeps the next catch-up short: it starts after the newest message
+   * already stored (see caught_up). */
+  if (!from_archive && self->caught_up && row.stanza_id != NULL)
+    petrel_db_archive_set_position (self->db, self->account_id, xmpp_jid_get_bare_string (self->jid),
+                                    row.stanza_id, g_get_real_time (), NULL);
 
   if (!duplicate)
     petrel_session_emit_message (self, &row, xmpp_jid_to_string (from), xmpp_jid_to_string (to),

@@ -45,6 +45,10 @@ struct _PetrelSession
   XmppCapsCache *caps;
   char *bound;
   gboolean trust_stanza_id;
+  /* The archive was read to its end on this connection: live messages
+   * from now on are newer than anything in it, so their stanza-ids may
+   * move the catch-up position. */
+  gboolean caught_up;
 
   /* bare JID → PetrelDbSubscription, kept in step with the store */
   GHashTable *roster;

@@ -510,6 +510,10 @@ catch_up_cb (GObject      *source,
       /* No archive, or it refused: live delivery still works. */
       g_debug ("archive catch-up failed: %s", error->message);
     }
+  else
+    {
+      self->caught_up = TRUE;
+    }
   if (!petrel_session_is_connected (self))
     return;
 
