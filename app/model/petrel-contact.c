@@ -211,15 +211,20 @@ void
 petrel_contact_set_name (PetrelContact *self,
                          const char    *name)
 {
+  g_autofree char *old_display_name = NULL;
+
   g_return_if_fail (PETREL_IS_CONTACT (self));
 
   if (name != NULL && *name == '\0')
     name = NULL;
+  old_display_name = g_strdup (petrel_contact_get_display_name (self));
   if (!petrel_model_set_str (&self->name, name))
     return;
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_NAME]);
+  /* A name equal to the JID reads the same. */
+  if (g_strcmp0 (old_display_name, petrel_contact_get_display_name (self)) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_NAME]);
 }
 
 /* @subscription: (nullable): %NULL is "none" */

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "petrel-message"
 
 #include "petrel-message.h"
+#include "petrel-model-private.h"
 
 struct _PetrelMessage
 {
@@ -18,6 +19,8 @@ struct _PetrelMessage
   char *stanza_id;
   gboolean outgoing;
   char *state;
+  gint64 sort_time;
+  gint64 row_id;
 };
 
 enum {
@@ -33,6 +36,8 @@ enum {
   PROP_STANZA_ID,
   PROP_OUTGOING,
   PROP_STATE,
+  PROP_SORT_TIME,
+  PROP_ROW_ID,
   N_PROPS
 };
 
@@ -80,6 +85,8 @@ petrel_message_get_property (GObject    *object,
     case PROP_STANZA_ID: g_value_set_string (value, self->stanza_id); break;
     case PROP_OUTGOING: g_value_set_boolean (value, self->outgoing); break;
     case PROP_STATE: g_value_set_string (value, self->state); break;
+    case PROP_SORT_TIME: g_value_set_int64 (value, self->sort_time); break;
+    case PROP_ROW_ID: g_value_set_int64 (value, self->row_id); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -104,7 +111,9 @@ petrel_message_set_property (GObject      *object,
     case PROP_ORIGIN_ID: self->origin_id = g_value_dup_string (value); break;
     case PROP_STANZA_ID: self->stanza_id = g_value_dup_string (value); break;
     case PROP_OUTGOING: self->outgoing = g_value_get_boolean (value); break;
-    case PROP_STATE: self->state = g_value_dup_string (value); break;
+    case PROP_STATE: petrel_message_set_state (self, g_value_get_string (value)); break;
+    case PROP_SORT_TIME: self->sort_time = g_value_get_int64 (value); break;
+    case PROP_ROW_ID: self->row_id = g_value_get_int64 (value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -129,7 +138,13 @@ petrel_message_class_init (PetrelMessageClass *klass)
   properties[PROP_ORIGIN_ID] = g_param_spec_string ("origin-id", NULL, NULL, NULL, flags);
   properties[PROP_STANZA_ID] = g_param_spec_string ("stanza-id", NULL, NULL, NULL, flags);
   properties[PROP_OUTGOING] = g_param_spec_boolean ("outgoing", NULL, NULL, FALSE, flags);
-  properties[PROP_STATE] = g_param_spec_string ("state", NULL, NULL, NULL, flags);
+  properties[PROP_STATE] =
+    g_param_spec_string ("state", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SORT_TIME] =
+    g_param_spec_int64 ("sort-time", NULL, NULL, G_MININT64, G_MAXINT64, 0, flags);
+  properties[PROP_ROW_ID] =
+    g_param_spec_int64 ("row-id", NULL, NULL, G_MININT64, G_MAXINT64, 0, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -165,3 +180,30 @@ const char *petrel_message_get_origin_id (PetrelMessage *self) { return self->or
 const char *petrel_message_get_stanza_id (PetrelMessage *self) { return self->stanza_id; }
 gboolean petrel_message_get_outgoing (PetrelMessage *self) { return self->outgoing; }
 const char *petrel_message_get_state (PetrelMessage *self) { return self->state; }
+
+/* @state: (nullable): pending, sent, delivered, displayed or failed */
+void
+petrel_message_set_state (PetrelMessage *self,
+                          const char    *state)
+{
+  g_return_if_fail (PETREL_IS_MESSAGE (self));
+
+  if (petrel_model_set_str (&self->state, state))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+gint64
+petrel_message_get_sort_time (PetrelMessage *self)
+{
+  g_return_val_if_fail (PETREL_IS_MESSAGE (self), 0);
+
+  return self->sort_time;
+}
+
+gint64
+petrel_message_get_row_id (PetrelMessage *self)
+{
+  g_return_val_if_fail (PETREL_IS_MESSAGE (self), 0);
+
+  return self->row_id;
+}

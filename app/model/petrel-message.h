@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* PetrelMessage: one chat message as the front ends see it. */
+/* PetrelMessage: one chat message as the front ends see it.  Everything
+ * but its delivery state is fixed at construction. */
 #pragma once
 
 #include <glib-object.h>
@@ -34,5 +35,11 @@ const char *petrel_message_get_stanza_id (PetrelMessage *self);
 gboolean petrel_message_get_outgoing (PetrelMessage *self);
 /* pending, sent, delivered, displayed or failed */
 const char *petrel_message_get_state (PetrelMessage *self);
+void petrel_message_set_state (PetrelMessage *self,
+                               const char    *state);
+/* Its place in the stored history (PetrelHistoryCursor): the store's
+ * sort time in µs since the epoch, and its row id; 0 when not stored. */
+gint64 petrel_message_get_sort_time (PetrelMessage *self);
+gint64 petrel_message_get_row_id (PetrelMessage *self);
 
 G_END_DECLS
