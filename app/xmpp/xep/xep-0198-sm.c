@@ -12,6 +12,8 @@
 #define BURST_DELAY_MS 50
 /* While something is unacknowledged, ask again this often. */
 #define PERIODIC_SECONDS 10
+/* §5: an SM-ID SHOULD NOT be longer than 4000 bytes. */
+#define MAX_ID_LENGTH 4000
 
 struct _XmppSm
 {
@@ -138,7 +140,9 @@ xmpp_sm_request_ack (XmppSm *self)
 {
   g_return_if_fail (XMPP_IS_SM (self));
 
-  if (self->client != NULL && (self->enabled || self->enabling))
+  /* Not while <enable/> is unanswered: after a <failed/> the server would
+   * take an <r/> for a protocol error.  <enabled/> asks then (§4). */
+  if (self->client != NULL && self->enabled)
     send_element (self, "r", NULL);
 }
 
@@ -156,20 +160,31 @@ parse_h (const XmppNode *node,
   return TRUE;
 }
 
-/* Applies the server's count of handled stanzas.  Returns FALSE when it
- * claims more than was ever sent (§4: an error on the server's side). */
+/* Applies the server's count of handled stanzas.  Returns FALSE when the
+ * count is impossible (§4: an error on the server's side). */
 static gboolean
 apply_ack (XmppSm  *self,
            guint32  h)
 {
+  guint32 outstanding = g_queue_get_length (&self->unacked);
   guint32 newly = h - self->acked;   /* modulo 2^32 (§4) */
   gboolean valid = TRUE;
 
-  if (newly > g_queue_get_length (&self->unacked))
+  /* A valid count lies between what was confirmed and what was sent. */
+  if (newly > outstanding)
     {
-      g_debug ("the server acknowledged %u stanzas, only %u are outstanding",
-               newly, g_queue_get_length (&self->unacked));
-      newly = g_queue_get_length (&self->unacked);
+      /* Nearer below the last count than above it: stale, it confirms
+       * nothing.  Releasing the queue here would mark messages as
+       * delivered that the server never took. */
+      if ((guint32) (self->acked - h) < newly)
+        {
+          g_debug ("the server acknowledged up to %u after it had confirmed %u", h, self->acked);
+          return FALSE;
+        }
+      /* Above: the server claims more than was ever sent, so it did take
+       * responsibility for everything that is outstanding. */
+      g_debug ("the server acknowledged %u stanzas, only %u are outstanding", newly, outstanding);
+      newly = outstanding;
       valid = FALSE;
     }
 
@@ -246,7 +261,7 @@ handle_enabled (XmppSm   *self,
   self->enabling = FALSE;
   self->enabled = TRUE;
   self->resumable = (g_strcmp0 (resume, "true") == 0 || g_strcmp0 (resume, "1") == 0) &&
-                    id != NULL && *id != '\0' && strlen (id) < 1024;
+                    id != NULL && *id != '\0' && strlen (id) <= MAX_ID_LENGTH;
   g_free (self->id);
   self->id = self->resumable ? g_strdup (id) : NULL;
   if (max != NULL && g_ascii_string_to_unsigned (max, 10, 0, G_MAXUINT, &seconds, NULL))
@@ -258,6 +273,10 @@ handle_enabled (XmppSm   *self,
   self->bound = xmpp_jid_ref (xmpp_client_get_jid (self->client));
 
   g_debug ("stream management enabled%s", self->resumable ? " with resumption" : "");
+  /* Stanzas sent while enabling wait for an <r/> the burst timer could
+   * not send yet. */
+  if (!g_queue_is_empty (&self->unacked) && self->burst_id == 0)
+    xmpp_sm_request_ack (self);
   g_signal_emit (self, signals[SIGNAL_ENABLED], 0, self->resumable);
 }
 
@@ -531,4 +550,17 @@ xmpp_sm_reset (XmppSm *self)
   drop_queue (self);
   self->out_count = 0;
   self->acked = 0;
+}
+
+void
+xmpp_sm_set_counters_for_testing (XmppSm  *self,
+                                  guint32  outbound,
+                                  guint32  inbound)
+{
+  g_return_if_fail (XMPP_IS_SM (self));
+  g_return_if_fail (g_queue_is_empty (&self->unacked));
+
+  self->out_count = outbound;
+  self->acked = outbound;
+  self->in_count = inbound;
 }

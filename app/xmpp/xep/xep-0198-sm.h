@@ -111,6 +111,19 @@ void xmpp_sm_request_ack (XmppSm *self);
 /** xmpp_sm_reset: forgets everything (the account signs out) */
 void xmpp_sm_reset (XmppSm *self);
 
+/**
+ * xmpp_sm_set_counters_for_testing:
+ * @outbound: the count of stanzas sent (and acknowledged: the queue must
+ *   be empty)
+ * @inbound: the count of stanzas handled
+ *
+ * Moves both counters, so tests can cross 2^32 without sending 4 billion
+ * stanzas.
+ */
+void xmpp_sm_set_counters_for_testing (XmppSm  *self,
+                                       guint32  outbound,
+                                       guint32  inbound);
+
 /*
  * Signals:
  *   "acked" (XmppNode *stanza): the server confirmed @stanza
