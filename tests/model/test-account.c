@@ -3,77 +3,10 @@
  * Tests for PetrelAccount and PetrelConversation: plain objects whose
  * setters notify exactly once per change and never without one.
  */
-#include <string.h>
-
 #include "petrel-account.h"
 #include "petrel-conversation.h"
 
-/*
- * A counter of notify emissions: notify_take () returns the names notified
- * since the last call, sorted, a name once per emission ("a,b,b" means b
- * was notified twice).
- */
-typedef struct
-{
-  GObject *object;
-  GPtrArray *names;
-} NotifyLog;
-
-static void
-notify_log_cb (GObject    *object,
-               GParamSpec *pspec,
-               gpointer    user_data)
-{
-  NotifyLog *self = user_data;
-
-  g_ptr_array_add (self->names, g_strdup (pspec->name));
-}
-
-static NotifyLog *
-notify_log_new (gpointer object)
-{
-  NotifyLog *self = g_new0 (NotifyLog, 1);
-
-  self->object = object;
-  self->names = g_ptr_array_new_with_free_func (g_free);
-  g_signal_connect (object, "notify", G_CALLBACK (notify_log_cb), self);
-
-  return self;
-}
-
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
-static char *
-notify_take (NotifyLog *self)
-{
-  char *joined;
-
-  g_ptr_array_sort (self->names, compare_names);
-  g_ptr_array_add (self->names, NULL);
-  joined = g_strjoinv (",", (char **) self->names->pdata);
-  g_ptr_array_set_size (self->names, 0);
-
-  return joined;
-}
-
-#define assert_notified(log, expected) \
-  G_STMT_START { \
-    g_autofree char *_names = notify_take (log); \
-    g_assert_cmpstr (_names, ==, (expected)); \
-  } G_STMT_END
-
-static void
-notify_log_free (NotifyLog *self)
-{
-  g_signal_handlers_disconnect_by_func (self->object, notify_log_cb, self);
-  g_ptr_array_unref (self->names);
-  g_free (self);
-}
+#include "model-test.h"
 
 static void
 test_account_defaults (void)

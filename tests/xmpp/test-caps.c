@@ -4,19 +4,15 @@
  * and the presence watcher against a scripted peer over a socket pair,
  * together with the XEP-0030 responder it relies on.
  */
-#include <errno.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <glib-unix.h>
 
 #include "xep-0030-disco.h"
 #include "xep-0115-caps.h"
 #include "xep-0199-ping.h"
 #include "xmpp-client.h"
 #include "xmpp-error.h"
-#include "xmpp-reader.h"
+
+#include "socket-peer.h"
 
 /* XEP-0115 §5.2 */
 #define SIMPLE_QUERY \
@@ -380,89 +376,14 @@ test_cache_jids (void)
 /* The presence watcher and the responders, against a scripted peer */
 
 #define OWN_JID "juliet@example.org/balcony"
-#define STREAM_HEADER \
-  "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'" \
-  " from='example.org' id='s1' version='1.0'>"
 
 typedef struct {
-  int peer_fd;
-  GIOStream *connection;
-  XmppStream *stream;
-  XmppClient *client;
-  XmppReader *peer_reader;
+  SocketPeer *peer;
+  XmppClient *client; /* socket_peer_get_client (peer) */
   XmppCapsCache *cache;
   GPtrArray *persisted;
   guint sync_serial;
 } Fixture;
-
-static void
-peer_send (Fixture    *f,
-           const char *xml)
-{
-  gsize len = strlen (xml);
-  gsize done = 0;
-
-  while (done < len)
-    {
-      gssize n = write (f->peer_fd, xml + done, len - done);
-
-      if (n < 0 && (errno == EAGAIN || errno == EINTR))
-        {
-          g_main_context_iteration (NULL, FALSE);
-          continue;
-        }
-      g_assert_cmpint (n, >, 0);
-      done += n;
-    }
-}
-
-G_GNUC_PRINTF (2, 3)
-static void
-peer_sendf (Fixture    *f,
-            const char *format,
-            ...)
-{
-  g_autofree char *xml = NULL;
-  va_list args;
-
-  va_start (args, format);
-  xml = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  peer_send (f, xml);
-}
-
-/* The next stanza the client sent; fails after five seconds. */
-static XmppNode *
-peer_read (Fixture *f)
-{
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  for (;;)
-    {
-      XmppNode *node = NULL;
-      char buf[4096];
-      gssize n;
-
-      if (xmpp_reader_pop (f->peer_reader, &node) == XMPP_READER_EVENT_STANZA)
-        return node;
-
-      n = read (f->peer_fd, buf, sizeof buf);
-      if (n > 0)
-        {
-          g_autoptr (GError) error = NULL;
-
-          xmpp_reader_feed (f->peer_reader, buf, n, &error);
-          g_assert_no_error (error);
-          continue;
-        }
-      g_assert_true (n < 0 && errno == EAGAIN);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
 
 /*
  * A barrier: pings the client from the server and returns every stanza
@@ -475,11 +396,11 @@ peer_sync (Fixture *f)
   GPtrArray *before = g_ptr_array_new_with_free_func ((GDestroyNotify) xmpp_node_unref);
   g_autofree char *id = g_strdup_printf ("sync%u", ++f->sync_serial);
 
-  peer_sendf (f, "<iq type='get' id='%s' from='example.org' to='" OWN_JID "'>"
-                 "<ping xmlns='urn:xmpp:ping'/></iq>", id);
+  socket_peer_sendf (f->peer, "<iq type='get' id='%s' from='example.org' to='" OWN_JID "'>"
+                              "<ping xmlns='urn:xmpp:ping'/></iq>", id);
   for (;;)
     {
-      XmppNode *node = peer_read (f);
+      XmppNode *node = socket_peer_read (f->peer);
 
       if (xmpp_node_is (node, "iq", XMPP_NS_CLIENT) &&
           g_strcmp0 (xmpp_node_get_attr (node, "id"), id) == 0)
@@ -493,53 +414,11 @@ peer_sync (Fixture *f)
 }
 
 static void
-read_header_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  XmppReaderEvent *event = user_data;
-  g_autoptr (GError) error = NULL;
-
-  *event = xmpp_stream_read_finish (XMPP_STREAM (source), result, NULL, &error);
-  g_assert_no_error (error);
-}
-
-static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSocket) socket = NULL;
-  g_autoptr (XmppJid) jid = NULL;
-  XmppReaderEvent event = XMPP_READER_EVENT_NONE;
-  int fds[2];
-
-  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), ==, 0);
-  f->peer_fd = fds[0];
-  g_assert_true (g_unix_set_fd_nonblocking (f->peer_fd, TRUE, NULL));
-
-  socket = g_socket_new_from_fd (fds[1], &error);
-  g_assert_no_error (error);
-  f->connection = G_IO_STREAM (g_socket_connection_factory_create_connection (socket));
-  f->stream = xmpp_stream_new (f->connection, NULL);
-
-  /* The client takes over a stream that is open and bound. */
-  peer_send (f, STREAM_HEADER);
-  xmpp_stream_read_async (f->stream, NULL, read_header_cb, &event);
-  while (event == XMPP_READER_EVENT_NONE)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpint (event, ==, XMPP_READER_EVENT_STREAM_OPEN);
-
-  jid = xmpp_jid_parse (OWN_JID, &error);
-  g_assert_no_error (error);
-  f->client = xmpp_client_new (f->stream, jid);
-
-  /* The client sends stanzas without a header of its own here; give the
-   * peer's reader the one the client would have sent. */
-  f->peer_reader = xmpp_reader_new (XMPP_READER_MODE_STREAM, NULL);
-  xmpp_reader_feed (f->peer_reader, STREAM_HEADER, strlen (STREAM_HEADER), &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (xmpp_reader_pop (f->peer_reader, NULL), ==, XMPP_READER_EVENT_STREAM_OPEN);
+  f->peer = socket_peer_new (OWN_JID);
+  f->client = socket_peer_get_client (f->peer);
 
   f->cache = xmpp_caps_cache_new ();
   f->persisted = g_ptr_array_new_with_free_func (g_free);
@@ -554,17 +433,8 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_object_add_weak_pointer (G_OBJECT (f->client), (gpointer *) &f->client);
-  g_object_unref (f->client);
-  g_assert_null (f->client);
-
-  close (f->peer_fd);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-
-  g_clear_object (&f->stream);
-  g_clear_object (&f->connection);
-  g_clear_pointer (&f->peer_reader, xmpp_reader_free);
+  f->client = NULL;
+  g_clear_pointer (&f->peer, socket_peer_free);
   g_assert_finalize_object (f->cache);
   g_clear_pointer (&f->persisted, g_ptr_array_unref);
 }
@@ -597,26 +467,26 @@ test_watcher_caches_verified_answer (Fixture       *f,
   g_autoptr (GPtrArray) sent = NULL;
   g_autofree char *id = NULL;
 
-  peer_send (f, "<presence from='benvolio@capulet.lit/230193' to='" OWN_JID "'>"
-                "<c xmlns='http://jabber.org/protocol/caps' hash='sha-1'"
-                " node='http://psi-im.org' ver='" COMPLEX_VER "'/></presence>");
+  socket_peer_send (f->peer, "<presence from='benvolio@capulet.lit/230193' to='" OWN_JID "'>"
+                             "<c xmlns='http://jabber.org/protocol/caps' hash='sha-1'"
+                             " node='http://psi-im.org' ver='" COMPLEX_VER "'/></presence>");
 
   /* §6.2: node#ver, to the full JID. */
-  iq = peer_read (f);
+  iq = socket_peer_read (f->peer);
   id = expect_disco_query (iq, "benvolio@capulet.lit/230193",
                            "http://psi-im.org#" COMPLEX_VER);
   g_assert_false (xmpp_caps_cache_jid_has_feature (f->cache, benvolio, "http://jabber.org/protocol/muc"));
 
   /* The same ver from someone else while the query is open: no second query. */
-  peer_send (f, "<presence from='nurse@capulet.lit/chamber' to='" OWN_JID "'>"
-                "<c xmlns='http://jabber.org/protocol/caps' hash='sha-1'"
-                " node='http://psi-im.org' ver='" COMPLEX_VER "'/></presence>");
+  socket_peer_send (f->peer, "<presence from='nurse@capulet.lit/chamber' to='" OWN_JID "'>"
+                             "<c xmlns='http://jabber.org/protocol/caps' hash='sha-1'"
+                             " node='http://psi-im.org' ver='" COMPLEX_VER "'/></presence>");
   sent = peer_sync (f);
   g_assert_cmpuint (sent->len, ==, 0);
   g_clear_pointer (&sent, g_ptr_array_unref);
 
-  peer_sendf (f, "<iq type='result' id='%s' from='benvolio@capulet.lit/230193'"
-                 " to='" OWN_JID "'>" COMPLEX_QUERY "</iq>", id);
+  socket_peer_sendf (f->peer, "<iq type='result' id='%s' from='benvolio@capulet.lit/230193'"
+                              " to='" OWN_JID "'>" COMPLEX_QUERY "</iq>", id);
   sent = peer_sync (f);
   g_assert_cmpuint (sent->len, ==, 0);
 
@@ -627,7 +497,7 @@ test_watcher_caches_verified_answer (Fixture       *f,
   g_assert_cmpstr (g_ptr_array_index (f->persisted, 0), ==, "sha-1 " COMPLEX_VER " 4");
 
   /* Unavailable presence forgets the JID, not the ver. */
-  peer_send (f, "<presence type='unavailable' from='nurse@capulet.lit/chamber'/>");
+  socket_peer_send (f->peer, "<presence type='unavailable' from='nurse@capulet.lit/chamber'/>");
   g_clear_pointer (&sent, g_ptr_array_unref);
   sent = peer_sync (f);
   g_assert_null (xmpp_caps_cache_get_features_for (f->cache, nurse));
@@ -645,15 +515,15 @@ test_watcher_poisoned_answer_is_not_cached (Fixture       *f,
   g_autofree char *id = NULL;
 
   /* Mallory advertises Exodus' ver but claims an extra feature. */
-  peer_send (f, "<presence from='mallory@evil.example/x'>"
-                "<c xmlns='http://jabber.org/protocol/caps' hash='sha-1'"
-                " node='http://code.google.com/p/exodus' ver='" SIMPLE_VER "'/></presence>");
-  iq = peer_read (f);
+  socket_peer_send (f->peer, "<presence from='mallory@evil.example/x'>"
+                             "<c xmlns='http://jabber.org/protocol/caps' hash='sha-1'"
+                             " node='http://code.google.com/p/exodus' ver='" SIMPLE_VER "'/></presence>");
+  iq = socket_peer_read (f->peer);
   id = expect_disco_query (iq, "mallory@evil.example/x",
                            "http://code.google.com/p/exodus#" SIMPLE_VER);
-  peer_sendf (f, "<iq type='result' id='%s' from='mallory@evil.example/x'>"
-                 DISCO_OPEN EXODUS_IDENTITY SIMPLE_FEATURES
-                 "<feature var='urn:xmpp:jingle:1'/></query></iq>", id);
+  socket_peer_sendf (f->peer, "<iq type='result' id='%s' from='mallory@evil.example/x'>"
+                              DISCO_OPEN EXODUS_IDENTITY SIMPLE_FEATURES
+                              "<feature var='urn:xmpp:jingle:1'/></query></iq>", id);
   sent = peer_sync (f);
   g_assert_cmpuint (sent->len, ==, 0);
   g_clear_pointer (&sent, g_ptr_array_unref);
@@ -663,33 +533,33 @@ test_watcher_poisoned_answer_is_not_cached (Fixture       *f,
   g_assert_cmpuint (f->persisted->len, ==, 0);
 
   /* Mallory is not asked again for that ver... */
-  peer_send (f, "<presence from='mallory@evil.example/x'>"
-                "<c xmlns='http://jabber.org/protocol/caps' hash='sha-1'"
-                " node='http://code.google.com/p/exodus' ver='" SIMPLE_VER "'/></presence>");
+  socket_peer_send (f->peer, "<presence from='mallory@evil.example/x'>"
+                             "<c xmlns='http://jabber.org/protocol/caps' hash='sha-1'"
+                             " node='http://code.google.com/p/exodus' ver='" SIMPLE_VER "'/></presence>");
   sent = peer_sync (f);
   g_assert_cmpuint (sent->len, ==, 0);
   g_clear_pointer (&sent, g_ptr_array_unref);
 
   /* ...but another entity advertising it is (§5.4 step 3.9), and its
    * honest answer is cached, for Mallory too. */
-  peer_send (f, "<presence from='romeo@montague.lit/orchard'>"
-                "<c xmlns='http://jabber.org/protocol/caps' hash='sha-1'"
-                " node='http://code.google.com/p/exodus' ver='" SIMPLE_VER "'/></presence>");
+  socket_peer_send (f->peer, "<presence from='romeo@montague.lit/orchard'>"
+                             "<c xmlns='http://jabber.org/protocol/caps' hash='sha-1'"
+                             " node='http://code.google.com/p/exodus' ver='" SIMPLE_VER "'/></presence>");
   g_clear_pointer (&iq, xmpp_node_unref);
   g_clear_pointer (&id, g_free);
-  iq = peer_read (f);
+  iq = socket_peer_read (f->peer);
   id = expect_disco_query (iq, "romeo@montague.lit/orchard",
                            "http://code.google.com/p/exodus#" SIMPLE_VER);
 
   /* A reply from a third party with the right id is not the answer. */
-  peer_sendf (f, "<iq type='result' id='%s' from='mallory@evil.example/x'>"
-                 DISCO_OPEN "</query></iq>", id);
+  socket_peer_sendf (f->peer, "<iq type='result' id='%s' from='mallory@evil.example/x'>"
+                              DISCO_OPEN "</query></iq>", id);
   sent = peer_sync (f);
   g_assert_null (xmpp_caps_cache_lookup (f->cache, "sha-1", SIMPLE_VER));
   g_clear_pointer (&sent, g_ptr_array_unref);
 
-  peer_sendf (f, "<iq type='result' id='%s' from='romeo@montague.lit/orchard'>"
-                 SIMPLE_QUERY "</iq>", id);
+  socket_peer_sendf (f->peer, "<iq type='result' id='%s' from='romeo@montague.lit/orchard'>"
+                              SIMPLE_QUERY "</iq>", id);
   sent = peer_sync (f);
   g_assert_true (xmpp_caps_cache_jid_has_feature (f->cache, romeo, "http://jabber.org/protocol/muc"));
   g_assert_true (xmpp_caps_cache_jid_has_feature (f->cache, mallory, "http://jabber.org/protocol/muc"));
@@ -710,7 +580,7 @@ test_watcher_presence_flood_is_bounded (Fixture       *f,
                             "<presence from='bot%u@evil.example/x'>"
                             "<c xmlns='http://jabber.org/protocol/caps' hash='sha-1'"
                             " node='urn:evil' ver='fake%u'/></presence>", i, i);
-  peer_send (f, flood->str);
+  socket_peer_send (f->peer, flood->str);
   sent = peer_sync (f);
   g_assert_cmpuint (sent->len, ==, 8);
 
@@ -725,10 +595,10 @@ test_watcher_presence_flood_is_bounded (Fixture       *f,
         {
           XmppNode *iq = g_ptr_array_index (sent, i);
 
-          peer_sendf (f, "<iq type='error' id='%s' from='%s'>"
-                         "<error type='cancel'><service-unavailable"
-                         " xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
-                      xmpp_node_get_attr (iq, "id"), xmpp_node_get_attr (iq, "to"));
+          socket_peer_sendf (f->peer, "<iq type='error' id='%s' from='%s'>"
+                                      "<error type='cancel'><service-unavailable"
+                                      " xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+                             xmpp_node_get_attr (iq, "id"), xmpp_node_get_attr (iq, "to"));
         }
       queries += answered;
       more = peer_sync (f);
@@ -750,16 +620,16 @@ test_watcher_ignores_legacy_and_unknown_hashes (Fixture       *f,
   g_autoptr (GPtrArray) sent = NULL;
 
   /* §5.4 steps 1 and 2, and a <c/> without ver. */
-  peer_send (f, "<presence from='old@example.org/x'>"
-                "<c xmlns='http://jabber.org/protocol/caps' node='urn:old' ver='1.0'/></presence>"
-                "<presence from='md5@example.org/x'>"
-                "<c xmlns='http://jabber.org/protocol/caps' hash='md5' node='urn:md5' ver='abc'/>"
-                "</presence>"
-                "<presence from='nover@example.org/x'>"
-                "<c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='urn:x'/></presence>"
-                "<presence type='subscribe' from='sub@example.org'>"
-                "<c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='urn:x' ver='y'/>"
-                "</presence>");
+  socket_peer_send (f->peer, "<presence from='old@example.org/x'>"
+                             "<c xmlns='http://jabber.org/protocol/caps' node='urn:old' ver='1.0'/></presence>"
+                             "<presence from='md5@example.org/x'>"
+                             "<c xmlns='http://jabber.org/protocol/caps' hash='md5' node='urn:md5' ver='abc'/>"
+                             "</presence>"
+                             "<presence from='nover@example.org/x'>"
+                             "<c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='urn:x'/></presence>"
+                             "<presence type='subscribe' from='sub@example.org'>"
+                             "<c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='urn:x' ver='y'/>"
+                             "</presence>");
   sent = peer_sync (f);
   g_assert_cmpuint (sent->len, ==, 0);
 }
@@ -792,16 +662,16 @@ test_own_presence_and_disco (Fixture       *f,
   request = g_strdup_printf ("<presence from='" OWN_JID "'>"
                              "<c xmlns='http://jabber.org/protocol/caps' hash='sha-1'"
                              " node='https://petrel.im' ver='%s'/></presence>", own_ver);
-  peer_send (f, request);
+  socket_peer_send (f->peer, request);
   sent = peer_sync (f);
   g_assert_cmpuint (sent->len, ==, 0);
   g_clear_pointer (&sent, g_ptr_array_unref);
 
   /* A stranger asks for node#ver: the answer hashes to our ver. */
-  peer_sendf (f, "<iq type='get' id='d1' from='romeo@montague.lit/orchard'>"
-                 "<query xmlns='http://jabber.org/protocol/disco#info' node='%s'/></iq>",
-              own_node);
-  reply = peer_read (f);
+  socket_peer_sendf (f->peer, "<iq type='get' id='d1' from='romeo@montague.lit/orchard'>"
+                              "<query xmlns='http://jabber.org/protocol/disco#info' node='%s'/></iq>",
+                     own_node);
+  reply = socket_peer_read (f->peer);
   g_assert_cmpstr (xmpp_node_get_attr (reply, "type"), ==, "result");
   g_assert_cmpstr (xmpp_node_get_attr (reply, "id"), ==, "d1");
   g_assert_cmpstr (xmpp_node_get_attr (reply, "to"), ==, "romeo@montague.lit/orchard");
@@ -817,9 +687,9 @@ test_own_presence_and_disco (Fixture       *f,
   g_clear_pointer (&reply, xmpp_node_unref);
 
   /* Without node: the same answer, no node attribute. */
-  peer_send (f, "<iq type='get' id='d2' from='romeo@montague.lit/orchard'>"
-                "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
-  reply = peer_read (f);
+  socket_peer_send (f->peer, "<iq type='get' id='d2' from='romeo@montague.lit/orchard'>"
+                             "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+  reply = socket_peer_read (f->peer);
   g_assert_cmpstr (xmpp_node_get_attr (reply, "type"), ==, "result");
   query = xmpp_node_get_child (reply, "query", XMPP_NS_DISCO_INFO);
   g_assert_nonnull (query);
@@ -828,29 +698,29 @@ test_own_presence_and_disco (Fixture       *f,
   g_clear_pointer (&reply, xmpp_node_unref);
 
   /* An old ver or any other node does not exist (XEP-0030 §3.1). */
-  peer_send (f, "<iq type='get' id='d3' from='romeo@montague.lit/orchard'>"
-                "<query xmlns='http://jabber.org/protocol/disco#info'"
-                " node='https://petrel.im#" SIMPLE_VER "'/></iq>");
-  reply = peer_read (f);
+  socket_peer_send (f->peer, "<iq type='get' id='d3' from='romeo@montague.lit/orchard'>"
+                             "<query xmlns='http://jabber.org/protocol/disco#info'"
+                             " node='https://petrel.im#" SIMPLE_VER "'/></iq>");
+  reply = socket_peer_read (f->peer);
   g_assert_cmpstr (xmpp_node_get_attr (reply, "type"), ==, "error");
   g_assert_nonnull (xmpp_node_get_child (xmpp_node_get_child (reply, "error", NULL),
                                          "item-not-found", XMPP_NS_STANZAS));
   g_clear_pointer (&reply, xmpp_node_unref);
 
   /* disco#items: empty, and no nodes. */
-  peer_send (f, "<iq type='get' id='d4' from='romeo@montague.lit/orchard'>"
-                "<query xmlns='http://jabber.org/protocol/disco#items'/></iq>");
-  reply = peer_read (f);
+  socket_peer_send (f->peer, "<iq type='get' id='d4' from='romeo@montague.lit/orchard'>"
+                             "<query xmlns='http://jabber.org/protocol/disco#items'/></iq>");
+  reply = socket_peer_read (f->peer);
   g_assert_cmpstr (xmpp_node_get_attr (reply, "type"), ==, "result");
   query = xmpp_node_get_child (reply, "query", XMPP_NS_DISCO_ITEMS);
   g_assert_nonnull (query);
   g_assert_cmpuint (xmpp_node_get_n_children (query), ==, 0);
   g_clear_pointer (&reply, xmpp_node_unref);
 
-  peer_sendf (f, "<iq type='get' id='d5' from='romeo@montague.lit/orchard'>"
-                 "<query xmlns='http://jabber.org/protocol/disco#items' node='%s'/></iq>",
-              own_node);
-  reply = peer_read (f);
+  socket_peer_sendf (f->peer, "<iq type='get' id='d5' from='romeo@montague.lit/orchard'>"
+                              "<query xmlns='http://jabber.org/protocol/disco#items' node='%s'/></iq>",
+                     own_node);
+  reply = socket_peer_read (f->peer);
   g_assert_cmpstr (xmpp_node_get_attr (reply, "type"), ==, "error");
 }
 
@@ -878,9 +748,9 @@ test_own_ver_follows_features (Fixture       *f,
   g_clear_pointer (&old_node, g_free);
   old_node = g_strconcat ("https://petrel.im#", after, NULL);
   g_assert_false (xmpp_caps_is_own_node (f->client, old_node));
-  peer_send (f, "<presence from='romeo@montague.lit/orchard'>"
-                "<c xmlns='http://jabber.org/protocol/caps' hash='sha-1'"
-                " node='http://code.google.com/p/exodus' ver='" SIMPLE_VER "'/></presence>");
+  socket_peer_send (f->peer, "<presence from='romeo@montague.lit/orchard'>"
+                             "<c xmlns='http://jabber.org/protocol/caps' hash='sha-1'"
+                             " node='http://code.google.com/p/exodus' ver='" SIMPLE_VER "'/></presence>");
   sent = peer_sync (f);
   g_assert_cmpuint (sent->len, ==, 0);
 }

@@ -13,11 +13,7 @@
  */
 #define G_LOG_DOMAIN "test-delivery-xeps"
 
-#include <errno.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
-#include <glib-unix.h>
 
 #include "xep-0059-rsm.h"
 #include "xep-0184-receipts.h"
@@ -30,20 +26,15 @@
 #include "xmpp-client.h"
 #include "xmpp-error.h"
 #include "xmpp-message.h"
-#include "xmpp-reader.h"
+
+#include "socket-peer.h"
 
 #define OWN_JID "juliet@example.org/balcony"
-#define STREAM_HEADER \
-  "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'" \
-  " from='example.org' id='s1' version='1.0'>"
 
 typedef struct
 {
-  int peer_fd;
-  GIOStream *connection;
-  XmppStream *stream;
-  XmppClient *client;
-  XmppReader *peer_reader;
+  SocketPeer *peer;
+  XmppClient *client; /* socket_peer_get_client (peer) */
   guint sync_serial;
 
   /* Messages that got past every handler under test. */
@@ -55,75 +46,6 @@ typedef struct
 
 /* The scripted peer */
 
-static void
-peer_send (Fixture    *f,
-           const char *xml)
-{
-  gsize len = strlen (xml);
-  gsize done = 0;
-
-  while (done < len)
-    {
-      gssize n = write (f->peer_fd, xml + done, len - done);
-
-      if (n < 0 && (errno == EAGAIN || errno == EINTR))
-        {
-          g_main_context_iteration (NULL, FALSE);
-          continue;
-        }
-      g_assert_cmpint (n, >, 0);
-      done += n;
-    }
-}
-
-G_GNUC_PRINTF (2, 3)
-static void
-peer_sendf (Fixture    *f,
-            const char *format,
-            ...)
-{
-  g_autofree char *xml = NULL;
-  va_list args;
-
-  va_start (args, format);
-  xml = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  peer_send (f, xml);
-}
-
-/* The next stanza (or nonza) the client sent; fails after five seconds. */
-static XmppNode *
-peer_read (Fixture *f)
-{
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  for (;;)
-    {
-      XmppNode *node = NULL;
-      char buf[4096];
-      gssize n;
-
-      if (xmpp_reader_pop (f->peer_reader, &node) == XMPP_READER_EVENT_STANZA)
-        return node;
-
-      n = read (f->peer_fd, buf, sizeof buf);
-      if (n > 0)
-        {
-          g_autoptr (GError) error = NULL;
-
-          xmpp_reader_feed (f->peer_reader, buf, n, &error);
-          g_assert_no_error (error);
-          continue;
-        }
-      g_assert_true (n < 0 && errno == EAGAIN);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
-
 /* Pings the client and waits for the pong: everything sent before has
  * been routed, and the pong is the next thing the client sent. */
 static void
@@ -132,8 +54,8 @@ peer_sync (Fixture *f)
   g_autofree char *id = g_strdup_printf ("sync%u", ++f->sync_serial);
   g_autoptr (XmppNode) pong = NULL;
 
-  peer_sendf (f, "<iq type='get' id='%s' from='example.org'><ping xmlns='urn:xmpp:ping'/></iq>", id);
-  pong = peer_read (f);
+  socket_peer_sendf (f->peer, "<iq type='get' id='%s' from='example.org'><ping xmlns='urn:xmpp:ping'/></iq>", id);
+  pong = socket_peer_read (f->peer);
   g_assert_true (xmpp_node_is (pong, "iq", XMPP_NS_CLIENT));
   g_assert_cmpstr (xmpp_node_get_attr (pong, "id"), ==, id);
   g_assert_cmpstr (xmpp_node_get_attr (pong, "type"), ==, "result");
@@ -215,18 +137,6 @@ assert_calls (Fixture    *f,
 
 /* Fixture */
 
-static void
-read_header_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  XmppReaderEvent *event = user_data;
-  g_autoptr (GError) error = NULL;
-
-  *event = xmpp_stream_read_finish (XMPP_STREAM (source), result, NULL, &error);
-  g_assert_no_error (error);
-}
-
 static gboolean
 unhandled_cb (XmppClient *client,
               XmppNode   *stanza,
@@ -243,37 +153,8 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSocket) socket = NULL;
-  g_autoptr (XmppJid) jid = NULL;
-  XmppReaderEvent event = XMPP_READER_EVENT_NONE;
-  int fds[2];
-
-  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), ==, 0);
-  f->peer_fd = fds[0];
-  g_assert_true (g_unix_set_fd_nonblocking (f->peer_fd, TRUE, NULL));
-
-  socket = g_socket_new_from_fd (fds[1], &error);
-  g_assert_no_error (error);
-  f->connection = G_IO_STREAM (g_socket_connection_factory_create_connection (socket));
-  f->stream = xmpp_stream_new (f->connection, NULL);
-
-  /* The client takes over a stream that is open and bound. */
-  peer_send (f, STREAM_HEADER);
-  xmpp_stream_read_async (f->stream, NULL, read_header_cb, &event);
-  while (event == XMPP_READER_EVENT_NONE)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpint (event, ==, XMPP_READER_EVENT_STREAM_OPEN);
-
-  jid = xmpp_jid_parse (OWN_JID, &error);
-  g_assert_no_error (error);
-  f->client = xmpp_client_new (f->stream, jid);
-
-  /* The peer's reader gets the header the client would have sent. */
-  f->peer_reader = xmpp_reader_new (XMPP_READER_MODE_STREAM, NULL);
-  xmpp_reader_feed (f->peer_reader, STREAM_HEADER, strlen (STREAM_HEADER), &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (xmpp_reader_pop (f->peer_reader, NULL), ==, XMPP_READER_EVENT_STREAM_OPEN);
+  f->peer = socket_peer_new (OWN_JID);
+  f->client = socket_peer_get_client (f->peer);
 
   f->calls = g_ptr_array_new_with_free_func (g_free);
 
@@ -286,17 +167,8 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_object_add_weak_pointer (G_OBJECT (f->client), (gpointer *) &f->client);
-  g_object_unref (f->client);
-  g_assert_null (f->client);
-
-  close (f->peer_fd);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-
-  g_clear_object (&f->stream);
-  g_clear_object (&f->connection);
-  g_clear_pointer (&f->peer_reader, xmpp_reader_free);
+  f->client = NULL;
+  g_clear_pointer (&f->peer, socket_peer_free);
   g_clear_pointer (&f->calls, g_ptr_array_unref);
 }
 
@@ -504,14 +376,14 @@ test_receipt_attach (Fixture       *f,
   xmpp_receipts_attach (f->client, receipt_cb, f, NULL);
   g_assert_true (g_strv_contains (xmpp_client_get_features (f->client), XMPP_NS_RECEIPTS));
 
-  peer_send (f, "<message from='romeo@montague.lit/orchard' id='bi29sg183b4v' to='juliet@example.org/balcony'>"
-                "<received xmlns='urn:xmpp:receipts' id='richard2-4.1.247'/></message>");
+  socket_peer_send (f->peer, "<message from='romeo@montague.lit/orchard' id='bi29sg183b4v' to='juliet@example.org/balcony'>"
+                             "<received xmlns='urn:xmpp:receipts' id='richard2-4.1.247'/></message>");
   /* Malformed acks: no id, empty id, huge id, an error, no sender. */
-  peer_send (f, "<message from='romeo@montague.lit/orchard' id='x1'><received xmlns='urn:xmpp:receipts'/></message>");
-  peer_send (f, "<message from='romeo@montague.lit/orchard' id='x2'><received xmlns='urn:xmpp:receipts' id=''/></message>");
-  peer_sendf (f, "<message from='romeo@montague.lit/orchard' id='x3'><received xmlns='urn:xmpp:receipts' id='%s'/></message>", huge);
-  peer_send (f, "<message from='romeo@montague.lit/orchard' id='x4' type='error'><received xmlns='urn:xmpp:receipts' id='m2'/></message>");
-  peer_send (f, "<message id='x5'><received xmlns='urn:xmpp:receipts' id='m3'/></message>");
+  socket_peer_send (f->peer, "<message from='romeo@montague.lit/orchard' id='x1'><received xmlns='urn:xmpp:receipts'/></message>");
+  socket_peer_send (f->peer, "<message from='romeo@montague.lit/orchard' id='x2'><received xmlns='urn:xmpp:receipts' id=''/></message>");
+  socket_peer_sendf (f->peer, "<message from='romeo@montague.lit/orchard' id='x3'><received xmlns='urn:xmpp:receipts' id='%s'/></message>", huge);
+  socket_peer_send (f->peer, "<message from='romeo@montague.lit/orchard' id='x4' type='error'><received xmlns='urn:xmpp:receipts' id='m2'/></message>");
+  socket_peer_send (f->peer, "<message id='x5'><received xmlns='urn:xmpp:receipts' id='m3'/></message>");
   peer_sync (f);
 
   assert_calls (f, "receipt romeo@montague.lit/orchard richard2-4.1.247");
@@ -520,7 +392,7 @@ test_receipt_attach (Fixture       *f,
 
   xmpp_receipts_detach (f->client);
   g_assert_false (g_strv_contains (xmpp_client_get_features (f->client), XMPP_NS_RECEIPTS));
-  peer_send (f, "<message from='romeo@montague.lit/orchard' id='y1'><received xmlns='urn:xmpp:receipts' id='m4'/></message>");
+  socket_peer_send (f->peer, "<message from='romeo@montague.lit/orchard' id='y1'><received xmlns='urn:xmpp:receipts' id='m4'/></message>");
   peer_sync (f);
   assert_calls (f, "");
 }
@@ -608,15 +480,15 @@ test_markers_attach (Fixture       *f,
   xmpp_markers_attach (f->client, marker_cb, f, NULL);
   g_assert_true (g_strv_contains (xmpp_client_get_features (f->client), XMPP_NS_CHAT_MARKERS));
 
-  peer_send (f, "<message from='romeo@montague.lit/orchard' id='k1' type='chat'>"
-                "<displayed xmlns='urn:xmpp:chat-markers:0' id='message-1'/></message>");
+  socket_peer_send (f->peer, "<message from='romeo@montague.lit/orchard' id='k1' type='chat'>"
+                             "<displayed xmlns='urn:xmpp:chat-markers:0' id='message-1'/></message>");
   /* Two markers in one message: reported once, for the first. */
-  peer_send (f, "<message from='romeo@montague.lit/orchard' id='k2' type='chat'>"
-                "<received xmlns='urn:xmpp:chat-markers:0' id='message-2'/>"
-                "<displayed xmlns='urn:xmpp:chat-markers:0' id='message-2'/></message>");
-  peer_send (f, "<message from='romeo@montague.lit/orchard' id='k3' type='chat'>"
-                "<displayed xmlns='urn:xmpp:chat-markers:0'/></message>");
-  peer_send (f, "<message from='romeo@montague.lit/orchard' id='k4' type='chat'><body>no marker</body></message>");
+  socket_peer_send (f->peer, "<message from='romeo@montague.lit/orchard' id='k2' type='chat'>"
+                             "<received xmlns='urn:xmpp:chat-markers:0' id='message-2'/>"
+                             "<displayed xmlns='urn:xmpp:chat-markers:0' id='message-2'/></message>");
+  socket_peer_send (f->peer, "<message from='romeo@montague.lit/orchard' id='k3' type='chat'>"
+                             "<displayed xmlns='urn:xmpp:chat-markers:0'/></message>");
+  socket_peer_send (f->peer, "<message from='romeo@montague.lit/orchard' id='k4' type='chat'><body>no marker</body></message>");
   peer_sync (f);
 
   assert_calls (f,
@@ -678,12 +550,12 @@ test_carbon_from_stranger_is_dropped (Fixture       *f,
 
   /* CVE-2017-5589 and friends: a stranger claims to forward what Juliet
    * sent, or what she received. */
-  peer_send (f, CARBON ("from='mallory@evil.example'", "sent",
-                        "<message xmlns='jabber:client' from='juliet@example.org/chamber'"
-                        " to='romeo@montague.lit' type='chat'><body>I hate you</body></message>"));
-  peer_send (f, CARBON ("from='mallory@evil.example/x'", "received", RECEIVED_INNER));
+  socket_peer_send (f->peer, CARBON ("from='mallory@evil.example'", "sent",
+                                     "<message xmlns='jabber:client' from='juliet@example.org/chamber'"
+                                     " to='romeo@montague.lit' type='chat'><body>I hate you</body></message>"));
+  socket_peer_send (f->peer, CARBON ("from='mallory@evil.example/x'", "received", RECEIVED_INNER));
   /* The server's domain is not the account either. */
-  peer_send (f, CARBON ("from='example.org'", "received", RECEIVED_INNER));
+  socket_peer_send (f->peer, CARBON ("from='example.org'", "received", RECEIVED_INNER));
   peer_sync (f);
 
   assert_calls (f, "");
@@ -698,7 +570,7 @@ test_carbon_from_own_full_jid_is_dropped (Fixture       *f,
 
   /* Only the bare JID speaks for the account: a resource could be a
    * compromised or old client. */
-  peer_send (f, CARBON ("from='juliet@example.org/chamber'", "sent", SENT_INNER));
+  socket_peer_send (f->peer, CARBON ("from='juliet@example.org/chamber'", "sent", SENT_INNER));
   peer_sync (f);
 
   assert_calls (f, "");
@@ -711,24 +583,24 @@ test_carbon_sent_from_own_bare_is_accepted (Fixture       *f,
 {
   xmpp_carbons_attach (f->client, carbon_cb, f, NULL);
 
-  peer_send (f, CARBON ("from='juliet@example.org'", "sent", SENT_INNER));
+  socket_peer_send (f->peer, CARBON ("from='juliet@example.org'", "sent", SENT_INNER));
   peer_sync (f);
   assert_one_carbon (f, TRUE, SENT_INNER);
 
   /* Normalised comparison of the outer from. */
-  peer_send (f, CARBON ("from='Juliet@EXAMPLE.org'", "received", RECEIVED_INNER));
+  socket_peer_send (f->peer, CARBON ("from='Juliet@EXAMPLE.org'", "received", RECEIVED_INNER));
   peer_sync (f);
   assert_one_carbon (f, FALSE, RECEIVED_INNER);
 
   /* No from: the own account (RFC 6120 §8.1.2.1). */
-  peer_send (f, CARBON ("", "received", RECEIVED_INNER));
+  socket_peer_send (f->peer, CARBON ("", "received", RECEIVED_INNER));
   peer_sync (f);
   assert_one_carbon (f, FALSE, RECEIVED_INNER);
 
   /* A sent copy from the bare JID itself (a server-side reflection). */
-  peer_send (f, CARBON ("from='juliet@example.org'", "sent",
-                        "<message xmlns='jabber:client' from='juliet@example.org' to='romeo@montague.lit'"
-                        " type='chat'><body>bare</body></message>"));
+  socket_peer_send (f->peer, CARBON ("from='juliet@example.org'", "sent",
+                                     "<message xmlns='jabber:client' from='juliet@example.org' to='romeo@montague.lit'"
+                                     " type='chat'><body>bare</body></message>"));
   peer_sync (f);
   assert_one_carbon (f, TRUE,
                      "<message xmlns='jabber:client' from='juliet@example.org' to='romeo@montague.lit'"
@@ -738,7 +610,7 @@ test_carbon_sent_from_own_bare_is_accepted (Fixture       *f,
 
   /* Detached: wrappers reach ordinary handlers again. */
   xmpp_carbons_detach (f->client);
-  peer_send (f, CARBON ("from='juliet@example.org'", "sent", SENT_INNER));
+  socket_peer_send (f->peer, CARBON ("from='juliet@example.org'", "sent", SENT_INNER));
   peer_sync (f);
   assert_calls (f, "");
   g_assert_cmpuint (f->unhandled, ==, 1);
@@ -794,7 +666,7 @@ test_carbon_with_other_inner_sender_is_dropped (Fixture       *f,
   xmpp_carbons_attach (f->client, carbon_cb, f, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (forged); i++)
-    peer_send (f, forged[i]);
+    socket_peer_send (f->peer, forged[i]);
   peer_sync (f);
 
   assert_calls (f, "");
@@ -835,21 +707,21 @@ test_carbons_enable (Fixture       *f,
   g_autoptr (XmppNode) message = parse ("<message xmlns='jabber:client' to='romeo@montague.lit' id='p1' type='chat'/>");
 
   xmpp_carbons_enable_async (f->client, NULL, enable_done, f);
-  iq = peer_read (f);
+  iq = socket_peer_read (f->peer);
   assert_xmlf (iq,
                "<iq xmlns='jabber:client' type='set' id='%s'><enable xmlns='urn:xmpp:carbons:2'/></iq>",
                xmpp_node_get_attr (iq, "id"));
-  peer_sendf (f, "<iq type='result' id='%s' from='juliet@example.org' to='juliet@example.org/balcony'/>",
-              xmpp_node_get_attr (iq, "id"));
+  socket_peer_sendf (f->peer, "<iq type='result' id='%s' from='juliet@example.org' to='juliet@example.org/balcony'/>",
+                     xmpp_node_get_attr (iq, "id"));
   wait_for_calls (f, 1);
   assert_calls (f, "enabled");
 
   g_clear_pointer (&iq, xmpp_node_unref);
   xmpp_carbons_enable_async (f->client, NULL, enable_done, f);
-  iq = peer_read (f);
-  peer_sendf (f, "<iq type='error' id='%s'><error type='auth'>"
-                 "<forbidden xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
-              xmpp_node_get_attr (iq, "id"));
+  iq = socket_peer_read (f->peer);
+  socket_peer_sendf (f->peer, "<iq type='error' id='%s'><error type='auth'>"
+                              "<forbidden xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+                     xmpp_node_get_attr (iq, "id"));
   wait_for_calls (f, 1);
   g_assert_true (g_str_has_prefix (g_ptr_array_index (f->calls, 0), "failed"));
   g_ptr_array_set_size (f->calls, 0);
@@ -978,7 +850,7 @@ start_query (Fixture       *f,
   g_autoptr (XmppMamQuery) query = xmpp_mam_query_new ();
 
   xmpp_mam_query_async (f->client, archive, query, mam_result_cb, f, NULL, query_done, r);
-  return peer_read (f);
+  return socket_peer_read (f->peer);
 }
 
 static const char *
@@ -992,8 +864,8 @@ finish_query (Fixture        *f,
               const XmppNode *iq,
               QueryResult    *r)
 {
-  peer_sendf (f, "<iq type='result' id='%s'><fin xmlns='urn:xmpp:mam:2' complete='true'/></iq>",
-              xmpp_node_get_attr (iq, "id"));
+  socket_peer_sendf (f->peer, "<iq type='result' id='%s'><fin xmlns='urn:xmpp:mam:2' complete='true'/></iq>",
+                     xmpp_node_get_attr (iq, "id"));
   wait_query (r);
   g_assert_no_error (r->error);
   g_clear_pointer (&r->page, xmpp_mam_page_free);
@@ -1016,7 +888,7 @@ test_mam_paging_reads_fin (Fixture       *f,
   query->max = 2;
 
   xmpp_mam_query_async (f->client, NULL, query, mam_result_cb, f, NULL, query_done, &r);
-  iq = peer_read (f);
+  iq = socket_peer_read (f->peer);
   queryid = queryid_of (iq);
   g_assert_nonnull (queryid);
   assert_xmlf (iq,
@@ -1034,13 +906,13 @@ test_mam_paging_reads_fin (Fixture       *f,
                xmpp_node_get_attr (iq, "id"), queryid);
 
   /* The own archive answers without from, or from the bare JID. */
-  peer_sendf (f, MAM_RESULT ("", "%s", "28482-98726-73623", "2010-07-10T23:08:25Z", "Hail to thee"), queryid);
-  peer_sendf (f, MAM_RESULT ("from='juliet@example.org'", "%s", "5d398-28273-f7382", "2010-07-10T23:09:32Z", "Hail"),
-              queryid);
-  peer_sendf (f, "<iq type='result' id='%s'><fin xmlns='urn:xmpp:mam:2'>"
-                 "<set xmlns='http://jabber.org/protocol/rsm'><first index='0'>28482-98726-73623</first>"
-                 "<last>5d398-28273-f7382</last><count>20</count></set></fin></iq>",
-              xmpp_node_get_attr (iq, "id"));
+  socket_peer_sendf (f->peer, MAM_RESULT ("", "%s", "28482-98726-73623", "2010-07-10T23:08:25Z", "Hail to thee"), queryid);
+  socket_peer_sendf (f->peer, MAM_RESULT ("from='juliet@example.org'", "%s", "5d398-28273-f7382", "2010-07-10T23:09:32Z", "Hail"),
+                     queryid);
+  socket_peer_sendf (f->peer, "<iq type='result' id='%s'><fin xmlns='urn:xmpp:mam:2'>"
+                              "<set xmlns='http://jabber.org/protocol/rsm'><first index='0'>28482-98726-73623</first>"
+                              "<last>5d398-28273-f7382</last><count>20</count></set></fin></iq>",
+                     xmpp_node_get_attr (iq, "id"));
   wait_query (&r);
 
   g_assert_no_error (r.error);
@@ -1065,15 +937,15 @@ test_mam_paging_reads_fin (Fixture       *f,
   memset (&r, 0, sizeof r);
   g_clear_pointer (&iq, xmpp_node_unref);
   xmpp_mam_query_async (f->client, NULL, query, mam_result_cb, f, NULL, query_done, &r);
-  iq = peer_read (f);
+  iq = socket_peer_read (f->peer);
   g_assert_cmpstr (queryid_of (iq), !=, NULL);
   g_assert_cmpstr (xmpp_node_get_child_text (xmpp_node_get_child (xmpp_node_get_child (iq, "query", XMPP_NS_MAM),
                                                                   "set", XMPP_NS_RSM),
                                              "after", XMPP_NS_RSM), ==, "5d398-28273-f7382");
-  peer_sendf (f, "<iq type='result' id='%s' from='juliet@example.org'>"
-                 "<fin xmlns='urn:xmpp:mam:2' complete='true' stable='false'>"
-                 "<set xmlns='http://jabber.org/protocol/rsm'><count>20</count></set></fin></iq>",
-              xmpp_node_get_attr (iq, "id"));
+  socket_peer_sendf (f->peer, "<iq type='result' id='%s' from='juliet@example.org'>"
+                              "<fin xmlns='urn:xmpp:mam:2' complete='true' stable='false'>"
+                              "<set xmlns='http://jabber.org/protocol/rsm'><count>20</count></set></fin></iq>",
+                     xmpp_node_get_attr (iq, "id"));
   wait_query (&r);
   g_assert_no_error (r.error);
   g_assert_true (r.page->complete);
@@ -1096,7 +968,7 @@ test_mam_room_last_page (Fixture       *f,
   query->before_id = g_strdup ("");
   query->max = 10;
   xmpp_mam_query_async (f->client, room, query, mam_result_cb, f, NULL, query_done, &r);
-  iq = peer_read (f);
+  iq = socket_peer_read (f->peer);
   queryid = queryid_of (iq);
   assert_xmlf (iq,
                "<iq xmlns='jabber:client' type='set' id='%s' to='coven@chat.shakespeare.lit'>"
@@ -1105,13 +977,13 @@ test_mam_room_last_page (Fixture       *f,
                "</query></iq>",
                xmpp_node_get_attr (iq, "id"), queryid);
 
-  peer_sendf (f, MAM_RESULT ("from='coven@chat.shakespeare.lit'", "%s", "34482-21985-73620",
-                             "2002-10-13T23:58:37Z", "Thrice the brinded cat hath mew'd."),
-              queryid);
-  peer_sendf (f, "<iq type='result' id='%s' from='coven@chat.shakespeare.lit'>"
-                 "<fin xmlns='urn:xmpp:mam:2' complete='1'><set xmlns='http://jabber.org/protocol/rsm'>"
-                 "<first>34482-21985-73620</first><last>34482-21985-73620</last></set></fin></iq>",
-              xmpp_node_get_attr (iq, "id"));
+  socket_peer_sendf (f->peer, MAM_RESULT ("from='coven@chat.shakespeare.lit'", "%s", "34482-21985-73620",
+                                          "2002-10-13T23:58:37Z", "Thrice the brinded cat hath mew'd."),
+                     queryid);
+  socket_peer_sendf (f->peer, "<iq type='result' id='%s' from='coven@chat.shakespeare.lit'>"
+                              "<fin xmlns='urn:xmpp:mam:2' complete='1'><set xmlns='http://jabber.org/protocol/rsm'>"
+                              "<first>34482-21985-73620</first><last>34482-21985-73620</last></set></fin></iq>",
+                     xmpp_node_get_attr (iq, "id"));
   wait_query (&r);
   g_assert_no_error (r.error);
   g_assert_true (r.page->complete);
@@ -1129,14 +1001,14 @@ test_mam_result_without_open_query_is_dropped (Fixture       *f,
 
   /* Before any query: nobody handles MAM yet, so attach explicitly. */
   xmpp_mam_attach (f->client);
-  peer_send (f, MAM_RESULT ("", "f27", "28482-98726-73623", "2010-07-10T23:08:25Z", "injected"));
+  socket_peer_send (f->peer, MAM_RESULT ("", "f27", "28482-98726-73623", "2010-07-10T23:08:25Z", "injected"));
   peer_sync (f);
   g_assert_cmpuint (f->unhandled, ==, 0);
 
   /* After a query has finished: the query is closed. */
   iq = start_query (f, NULL, &r);
   finish_query (f, iq, &r);
-  peer_sendf (f, MAM_RESULT ("", "%s", "late-1", "2010-07-10T23:08:25Z", "too late"), queryid_of (iq));
+  socket_peer_sendf (f->peer, MAM_RESULT ("", "%s", "late-1", "2010-07-10T23:08:25Z", "too late"), queryid_of (iq));
   peer_sync (f);
 
   assert_calls (f, "");
@@ -1154,11 +1026,11 @@ test_mam_result_with_wrong_queryid_is_dropped (Fixture       *f,
   iq = start_query (f, NULL, &r);
   wrong = g_strconcat (queryid_of (iq), "x", NULL);
 
-  peer_sendf (f, MAM_RESULT ("", "%s", "w-1", "2010-07-10T23:08:25Z", "wrong queryid"), wrong);
-  peer_send (f, MAM_RESULT ("", "", "w-2", "2010-07-10T23:08:25Z", "empty queryid"));
-  peer_send (f, "<message><result xmlns='urn:xmpp:mam:2' id='w-3'><forwarded xmlns='urn:xmpp:forward:0'>"
-                "<message xmlns='jabber:client'><body>no queryid</body></message></forwarded></result></message>");
-  peer_sendf (f, MAM_RESULT ("", "%s", "ok-1", "2010-07-10T23:08:25Z", "right"), queryid_of (iq));
+  socket_peer_sendf (f->peer, MAM_RESULT ("", "%s", "w-1", "2010-07-10T23:08:25Z", "wrong queryid"), wrong);
+  socket_peer_send (f->peer, MAM_RESULT ("", "", "w-2", "2010-07-10T23:08:25Z", "empty queryid"));
+  socket_peer_send (f->peer, "<message><result xmlns='urn:xmpp:mam:2' id='w-3'><forwarded xmlns='urn:xmpp:forward:0'>"
+                             "<message xmlns='jabber:client'><body>no queryid</body></message></forwarded></result></message>");
+  socket_peer_sendf (f->peer, MAM_RESULT ("", "%s", "ok-1", "2010-07-10T23:08:25Z", "right"), queryid_of (iq));
   finish_query (f, iq, &r);
 
   assert_calls (f, "ok-1 2010-07-10T23:08:25Z right");
@@ -1175,12 +1047,12 @@ test_mam_result_from_other_entity_is_dropped (Fixture       *f,
 
   /* CVE-2019-16237: while the own archive is queried, others inject. */
   iq = start_query (f, NULL, &r);
-  peer_sendf (f, MAM_RESULT ("from='mallory@evil.example'", "%s", "m-1", "2010-07-10T23:08:25Z", "evil"),
-              queryid_of (iq));
-  peer_sendf (f, MAM_RESULT ("from='juliet@example.org/chamber'", "%s", "m-2", "2010-07-10T23:08:25Z", "resource"),
-              queryid_of (iq));
-  peer_sendf (f, MAM_RESULT ("from='example.org'", "%s", "m-3", "2010-07-10T23:08:25Z", "server"),
-              queryid_of (iq));
+  socket_peer_sendf (f->peer, MAM_RESULT ("from='mallory@evil.example'", "%s", "m-1", "2010-07-10T23:08:25Z", "evil"),
+                     queryid_of (iq));
+  socket_peer_sendf (f->peer, MAM_RESULT ("from='juliet@example.org/chamber'", "%s", "m-2", "2010-07-10T23:08:25Z", "resource"),
+                     queryid_of (iq));
+  socket_peer_sendf (f->peer, MAM_RESULT ("from='example.org'", "%s", "m-3", "2010-07-10T23:08:25Z", "server"),
+                     queryid_of (iq));
   finish_query (f, iq, &r);
   assert_calls (f, "");
 
@@ -1189,15 +1061,15 @@ test_mam_result_from_other_entity_is_dropped (Fixture       *f,
   g_clear_pointer (&iq, xmpp_node_unref);
   memset (&r, 0, sizeof r);
   iq = start_query (f, room, &r);
-  peer_sendf (f, MAM_RESULT ("", "%s", "n-1", "2010-07-10T23:08:25Z", "own"), queryid_of (iq));
-  peer_sendf (f, MAM_RESULT ("from='coven@chat.shakespeare.lit/firstwitch'", "%s", "n-2",
-                             "2010-07-10T23:08:25Z", "occupant"),
-              queryid_of (iq));
-  peer_sendf (f, MAM_RESULT ("from='Coven@Chat.Shakespeare.lit'", "%s", "n-3", "2010-07-10T23:08:25Z", "room"),
-              queryid_of (iq));
-  peer_sendf (f, "<iq type='result' id='%s' from='coven@chat.shakespeare.lit'>"
-                 "<fin xmlns='urn:xmpp:mam:2' complete='true'/></iq>",
-              xmpp_node_get_attr (iq, "id"));
+  socket_peer_sendf (f->peer, MAM_RESULT ("", "%s", "n-1", "2010-07-10T23:08:25Z", "own"), queryid_of (iq));
+  socket_peer_sendf (f->peer, MAM_RESULT ("from='coven@chat.shakespeare.lit/firstwitch'", "%s", "n-2",
+                                          "2010-07-10T23:08:25Z", "occupant"),
+                     queryid_of (iq));
+  socket_peer_sendf (f->peer, MAM_RESULT ("from='Coven@Chat.Shakespeare.lit'", "%s", "n-3", "2010-07-10T23:08:25Z", "room"),
+                     queryid_of (iq));
+  socket_peer_sendf (f->peer, "<iq type='result' id='%s' from='coven@chat.shakespeare.lit'>"
+                              "<fin xmlns='urn:xmpp:mam:2' complete='true'/></iq>",
+                     xmpp_node_get_attr (iq, "id"));
   wait_query (&r);
   g_assert_no_error (r.error);
   g_clear_pointer (&r.page, xmpp_mam_page_free);
@@ -1219,28 +1091,28 @@ test_mam_malformed_results (Fixture       *f,
   queryid = queryid_of (iq);
 
   /* CVE-2013-6477: impossible dates are no dates, and no crash. */
-  peer_sendf (f, MAM_RESULT ("", "%s", "d-1", "99999-01-01T00:00:00Z", "far future"), queryid);
-  peer_sendf (f, MAM_RESULT ("", "%s", "d-2", "-0001-01-01T00:00:00Z", "negative"), queryid);
-  peer_sendf (f, MAM_RESULT ("", "%s", "d-3", "yesterday", "words"), queryid);
+  socket_peer_sendf (f->peer, MAM_RESULT ("", "%s", "d-1", "99999-01-01T00:00:00Z", "far future"), queryid);
+  socket_peer_sendf (f->peer, MAM_RESULT ("", "%s", "d-2", "-0001-01-01T00:00:00Z", "negative"), queryid);
+  socket_peer_sendf (f->peer, MAM_RESULT ("", "%s", "d-3", "yesterday", "words"), queryid);
   /* No id, an empty one, a huge one. */
-  peer_sendf (f, "<message><result xmlns='urn:xmpp:mam:2' queryid='%s'><forwarded xmlns='urn:xmpp:forward:0'>"
-                 "<message xmlns='jabber:client'><body>no id</body></message></forwarded></result></message>",
-              queryid);
-  peer_sendf (f, MAM_RESULT ("", "%s", "", "2010-07-10T23:08:25Z", "empty id"), queryid);
-  peer_sendf (f, "<message><result xmlns='urn:xmpp:mam:2' queryid='%s' id='%s'><forwarded xmlns='urn:xmpp:forward:0'>"
-                 "<message xmlns='jabber:client'><body>huge id</body></message></forwarded></result></message>",
-              queryid, huge);
+  socket_peer_sendf (f->peer, "<message><result xmlns='urn:xmpp:mam:2' queryid='%s'><forwarded xmlns='urn:xmpp:forward:0'>"
+                              "<message xmlns='jabber:client'><body>no id</body></message></forwarded></result></message>",
+                     queryid);
+  socket_peer_sendf (f->peer, MAM_RESULT ("", "%s", "", "2010-07-10T23:08:25Z", "empty id"), queryid);
+  socket_peer_sendf (f->peer, "<message><result xmlns='urn:xmpp:mam:2' queryid='%s' id='%s'><forwarded xmlns='urn:xmpp:forward:0'>"
+                              "<message xmlns='jabber:client'><body>huge id</body></message></forwarded></result></message>",
+                     queryid, huge);
   /* No forwarded, no message, a message in another namespace. */
-  peer_sendf (f, "<message><result xmlns='urn:xmpp:mam:2' queryid='%s' id='x-1'/></message>", queryid);
-  peer_sendf (f, "<message><result xmlns='urn:xmpp:mam:2' queryid='%s' id='x-2'>"
-                 "<forwarded xmlns='urn:xmpp:forward:0'/></result></message>", queryid);
-  peer_sendf (f, "<message><result xmlns='urn:xmpp:mam:2' queryid='%s' id='x-3'><forwarded xmlns='urn:xmpp:forward:0'>"
-                 "<message xmlns='jabber:server'><body>server</body></message></forwarded></result></message>",
-              queryid);
+  socket_peer_sendf (f->peer, "<message><result xmlns='urn:xmpp:mam:2' queryid='%s' id='x-1'/></message>", queryid);
+  socket_peer_sendf (f->peer, "<message><result xmlns='urn:xmpp:mam:2' queryid='%s' id='x-2'>"
+                              "<forwarded xmlns='urn:xmpp:forward:0'/></result></message>", queryid);
+  socket_peer_sendf (f->peer, "<message><result xmlns='urn:xmpp:mam:2' queryid='%s' id='x-3'><forwarded xmlns='urn:xmpp:forward:0'>"
+                              "<message xmlns='jabber:server'><body>server</body></message></forwarded></result></message>",
+                     queryid);
   /* No delay: still a result, without a time. */
-  peer_sendf (f, "<message><result xmlns='urn:xmpp:mam:2' queryid='%s' id='x-4'><forwarded xmlns='urn:xmpp:forward:0'>"
-                 "<message xmlns='jabber:client'><body>timeless</body></message></forwarded></result></message>",
-              queryid);
+  socket_peer_sendf (f->peer, "<message><result xmlns='urn:xmpp:mam:2' queryid='%s' id='x-4'><forwarded xmlns='urn:xmpp:forward:0'>"
+                              "<message xmlns='jabber:client'><body>timeless</body></message></forwarded></result></message>",
+                     queryid);
   finish_query (f, iq, &r);
 
   assert_calls (f,
@@ -1262,9 +1134,9 @@ test_mam_bad_fin (Fixture       *f,
 
   /* A huge <last/> would come back in the next <after/>. */
   iq = start_query (f, NULL, &r);
-  peer_sendf (f, "<iq type='result' id='%s'><fin xmlns='urn:xmpp:mam:2'><set xmlns='http://jabber.org/protocol/rsm'>"
-                 "<first>a</first><last>%s</last></set></fin></iq>",
-              xmpp_node_get_attr (iq, "id"), huge);
+  socket_peer_sendf (f->peer, "<iq type='result' id='%s'><fin xmlns='urn:xmpp:mam:2'><set xmlns='http://jabber.org/protocol/rsm'>"
+                              "<first>a</first><last>%s</last></set></fin></iq>",
+                     xmpp_node_get_attr (iq, "id"), huge);
   wait_query (&r);
   g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
   g_assert_null (r.page);
@@ -1273,7 +1145,7 @@ test_mam_bad_fin (Fixture       *f,
   g_clear_pointer (&iq, xmpp_node_unref);
   memset (&r, 0, sizeof r);
   iq = start_query (f, NULL, &r);
-  peer_sendf (f, "<iq type='result' id='%s'/>", xmpp_node_get_attr (iq, "id"));
+  socket_peer_sendf (f->peer, "<iq type='result' id='%s'/>", xmpp_node_get_attr (iq, "id"));
   wait_query (&r);
   g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
   g_clear_error (&r.error);
@@ -1281,9 +1153,9 @@ test_mam_bad_fin (Fixture       *f,
   g_clear_pointer (&iq, xmpp_node_unref);
   memset (&r, 0, sizeof r);
   iq = start_query (f, NULL, &r);
-  peer_sendf (f, "<iq type='error' id='%s'><error type='cancel'>"
-                 "<item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
-              xmpp_node_get_attr (iq, "id"));
+  socket_peer_sendf (f->peer, "<iq type='error' id='%s'><error type='cancel'>"
+                              "<item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+                     xmpp_node_get_attr (iq, "id"));
   wait_query (&r);
   g_assert_error (r.error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_ITEM_NOT_FOUND);
   g_clear_error (&r.error);
@@ -1323,14 +1195,14 @@ test_csi_only_when_supported_and_changed (Fixture       *f,
   xmpp_csi_set_active (f->client, TRUE);
   xmpp_csi_set_active (f->client, FALSE);
   xmpp_csi_set_active (f->client, FALSE);
-  nonza = peer_read (f);
+  nonza = socket_peer_read (f->peer);
   assert_xml (nonza, "<inactive xmlns='urn:xmpp:csi:0'/>");
   g_assert_false (xmpp_csi_get_active (f->client));
 
   xmpp_csi_set_active (f->client, TRUE);
   xmpp_csi_set_active (f->client, TRUE);
   g_clear_pointer (&nonza, xmpp_node_unref);
-  nonza = peer_read (f);
+  nonza = socket_peer_read (f->peer);
   assert_xml (nonza, "<active xmlns='urn:xmpp:csi:0'/>");
   g_assert_true (xmpp_csi_get_active (f->client));
 

@@ -1,10 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Draft: XEP-0199 ping, XEP-0092 version, RFC 6121 roster against a scripted peer. */
-#include <errno.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
-#include <glib-unix.h>
 #include "xep-0030-disco.h"
 #include "xep-0115-caps.h"
 #include "xep-0199-ping.h"
@@ -12,7 +8,8 @@
 #include "xmpp-roster.h"
 #include "xmpp-client.h"
 #include "xmpp-error.h"
-#include "xmpp-reader.h"
+
+#include "socket-peer.h"
 
 static void
 persist_cb (XmppCapsCache *cache, const char *hash, const char *ver, const char * const *features, gpointer user_data)
@@ -21,139 +18,21 @@ persist_cb (XmppCapsCache *cache, const char *hash, const char *ver, const char 
 /* The presence watcher and the responders, against a scripted peer */
 
 #define OWN_JID "juliet@example.org/balcony"
-#define STREAM_HEADER \
-  "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'" \
-  " from='example.org' id='s1' version='1.0'>"
 
 typedef struct {
-  int peer_fd;
-  GIOStream *connection;
-  XmppStream *stream;
-  XmppClient *client;
-  XmppReader *peer_reader;
+  SocketPeer *peer;
+  XmppClient *client; /* socket_peer_get_client (peer) */
   XmppCapsCache *cache;
   GPtrArray *persisted;
   guint sync_serial;
 } Fixture;
 
 static void
-peer_send (Fixture    *f,
-           const char *xml)
-{
-  gsize len = strlen (xml);
-  gsize done = 0;
-
-  while (done < len)
-    {
-      gssize n = write (f->peer_fd, xml + done, len - done);
-
-      if (n < 0 && (errno == EAGAIN || errno == EINTR))
-        {
-          g_main_context_iteration (NULL, FALSE);
-          continue;
-        }
-      g_assert_cmpint (n, >, 0);
-      done += n;
-    }
-}
-
-G_GNUC_PRINTF (2, 3)
-static void
-peer_sendf (Fixture    *f,
-            const char *format,
-            ...)
-{
-  g_autofree char *xml = NULL;
-  va_list args;
-
-  va_start (args, format);
-  xml = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  peer_send (f, xml);
-}
-
-/* The next stanza the client sent; fails after five seconds. */
-static XmppNode *
-peer_read (Fixture *f)
-{
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  for (;;)
-    {
-      XmppNode *node = NULL;
-      char buf[4096];
-      gssize n;
-
-      if (xmpp_reader_pop (f->peer_reader, &node) == XMPP_READER_EVENT_STANZA)
-        return node;
-
-      n = read (f->peer_fd, buf, sizeof buf);
-      if (n > 0)
-        {
-          g_autoptr (GError) error = NULL;
-
-          xmpp_reader_feed (f->peer_reader, buf, n, &error);
-          g_assert_no_error (error);
-          continue;
-        }
-      g_assert_true (n < 0 && errno == EAGAIN);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
-
-
-static void
-read_header_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  XmppReaderEvent *event = user_data;
-  g_autoptr (GError) error = NULL;
-
-  *event = xmpp_stream_read_finish (XMPP_STREAM (source), result, NULL, &error);
-  g_assert_no_error (error);
-}
-
-static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSocket) socket = NULL;
-  g_autoptr (XmppJid) jid = NULL;
-  XmppReaderEvent event = XMPP_READER_EVENT_NONE;
-  int fds[2];
-
-  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), ==, 0);
-  f->peer_fd = fds[0];
-  g_assert_true (g_unix_set_fd_nonblocking (f->peer_fd, TRUE, NULL));
-
-  socket = g_socket_new_from_fd (fds[1], &error);
-  g_assert_no_error (error);
-  f->connection = G_IO_STREAM (g_socket_connection_factory_create_connection (socket));
-  f->stream = xmpp_stream_new (f->connection, NULL);
-
-  /* The client takes over a stream that is open and bound. */
-  peer_send (f, STREAM_HEADER);
-  xmpp_stream_read_async (f->stream, NULL, read_header_cb, &event);
-  while (event == XMPP_READER_EVENT_NONE)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpint (event, ==, XMPP_READER_EVENT_STREAM_OPEN);
-
-  jid = xmpp_jid_parse (OWN_JID, &error);
-  g_assert_no_error (error);
-  f->client = xmpp_client_new (f->stream, jid);
-
-  /* The client sends stanzas without a header of its own here; give the
-   * peer's reader the one the client would have sent. */
-  f->peer_reader = xmpp_reader_new (XMPP_READER_MODE_STREAM, NULL);
-  xmpp_reader_feed (f->peer_reader, STREAM_HEADER, strlen (STREAM_HEADER), &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (xmpp_reader_pop (f->peer_reader, NULL), ==, XMPP_READER_EVENT_STREAM_OPEN);
+  f->peer = socket_peer_new (OWN_JID);
+  f->client = socket_peer_get_client (f->peer);
 
   f->cache = xmpp_caps_cache_new ();
   f->persisted = g_ptr_array_new_with_free_func (g_free);
@@ -166,21 +45,11 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_object_add_weak_pointer (G_OBJECT (f->client), (gpointer *) &f->client);
-  g_object_unref (f->client);
-  g_assert_null (f->client);
-
-  close (f->peer_fd);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-
-  g_clear_object (&f->stream);
-  g_clear_object (&f->connection);
-  g_clear_pointer (&f->peer_reader, xmpp_reader_free);
+  f->client = NULL;
+  g_clear_pointer (&f->peer, socket_peer_free);
   g_assert_finalize_object (f->cache);
   g_clear_pointer (&f->persisted, g_ptr_array_unref);
 }
-
 
 typedef struct { gboolean done; gboolean ok; GError *error; GPtrArray *items; char *ver; gboolean unchanged; } Result;
 
@@ -201,12 +70,12 @@ do_ping (Fixture *f, const char *to, const char *expect_to, const char *reply_fm
   g_autoptr (XmppNode) iq = NULL;
   Result r = { 0 };
   xmpp_ping_async (f->client, jid, NULL, ping_done, &r);
-  iq = peer_read (f);
+  iq = socket_peer_read (f->peer);
   g_assert_cmpstr (xmpp_node_get_attr (iq, "to"), ==, expect_to);
   g_assert_nonnull (xmpp_node_get_child (iq, "ping", XMPP_NS_PING));
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-  peer_sendf (f, reply_fmt, xmpp_node_get_attr (iq, "id"), expect_to);
+  socket_peer_sendf (f->peer, reply_fmt, xmpp_node_get_attr (iq, "id"), expect_to);
 #pragma GCC diagnostic pop
   wait_done (&r);
   g_assert_cmpint (r.ok, ==, expect_ok);
@@ -221,8 +90,8 @@ static void
 test_ping (Fixture *f, gconstpointer d)
 {
   g_autoptr (XmppNode) reply = NULL;
-  peer_send (f, "<iq type='get' id='p1' from='stranger@evil.example/x'><ping xmlns='urn:xmpp:ping'/></iq>");
-  reply = peer_read (f);
+  socket_peer_send (f->peer, "<iq type='get' id='p1' from='stranger@evil.example/x'><ping xmlns='urn:xmpp:ping'/></iq>");
+  reply = socket_peer_read (f->peer);
   g_assert_cmpstr (xmpp_node_get_attr (reply, "type"), ==, "result");
   g_assert_cmpstr (xmpp_node_get_attr (reply, "to"), ==, "stranger@evil.example/x");
   g_assert_cmpuint (xmpp_node_get_n_children (reply), ==, 0);
@@ -238,8 +107,8 @@ test_ping (Fixture *f, gconstpointer d)
   /* detach: router answers service-unavailable */
   xmpp_ping_detach (f->client);
   g_clear_pointer (&reply, xmpp_node_unref);
-  peer_send (f, "<iq type='get' id='p2' from='stranger@evil.example/x'><ping xmlns='urn:xmpp:ping'/></iq>");
-  reply = peer_read (f);
+  socket_peer_send (f->peer, "<iq type='get' id='p2' from='stranger@evil.example/x'><ping xmlns='urn:xmpp:ping'/></iq>");
+  reply = socket_peer_read (f->peer);
   g_assert_cmpstr (xmpp_node_get_attr (reply, "type"), ==, "error");
   xmpp_ping_attach (f->client);
 }
@@ -249,14 +118,14 @@ test_version (Fixture *f, gconstpointer d)
 {
   g_autoptr (XmppNode) reply = NULL;
   XmppNode *q;
-  peer_send (f, "<iq type='get' id='v1' from='stranger@evil.example/x'><query xmlns='jabber:iq:version'/></iq>");
-  reply = peer_read (f);
+  socket_peer_send (f->peer, "<iq type='get' id='v1' from='stranger@evil.example/x'><query xmlns='jabber:iq:version'/></iq>");
+  reply = socket_peer_read (f->peer);
   g_assert_cmpstr (xmpp_node_get_attr (reply, "type"), ==, "error");
   g_clear_pointer (&reply, xmpp_node_unref);
 
   xmpp_version_attach (f->client, "Petrel", "0.1.0", NULL);
-  peer_send (f, "<iq type='get' id='v2' from='stranger@evil.example/x'><query xmlns='jabber:iq:version'/></iq>");
-  reply = peer_read (f);
+  socket_peer_send (f->peer, "<iq type='get' id='v2' from='stranger@evil.example/x'><query xmlns='jabber:iq:version'/></iq>");
+  reply = socket_peer_read (f->peer);
   { g_autofree char *s = xmpp_node_to_string (reply); g_test_message ("%s", s); }
   g_assert_cmpstr (xmpp_node_get_attr (reply, "type"), ==, "result");
   q = xmpp_node_get_child (reply, "query", XMPP_NS_VERSION);
@@ -266,14 +135,14 @@ test_version (Fixture *f, gconstpointer d)
   g_clear_pointer (&reply, xmpp_node_unref);
 
   xmpp_version_attach (f->client, "Petrel", "0.1.0", "Linux");
-  peer_send (f, "<iq type='get' id='v3' from='stranger@evil.example/x'><query xmlns='jabber:iq:version'/></iq>");
-  reply = peer_read (f);
+  socket_peer_send (f->peer, "<iq type='get' id='v3' from='stranger@evil.example/x'><query xmlns='jabber:iq:version'/></iq>");
+  reply = socket_peer_read (f->peer);
   q = xmpp_node_get_child (reply, "query", XMPP_NS_VERSION);
   g_assert_cmpstr (xmpp_node_get_child_text (q, "os", XMPP_NS_VERSION), ==, "Linux");
   g_clear_pointer (&reply, xmpp_node_unref);
   xmpp_version_detach (f->client);
-  peer_send (f, "<iq type='get' id='v4' from='stranger@evil.example/x'><query xmlns='jabber:iq:version'/></iq>");
-  reply = peer_read (f);
+  socket_peer_send (f->peer, "<iq type='get' id='v4' from='stranger@evil.example/x'><query xmlns='jabber:iq:version'/></iq>");
+  reply = socket_peer_read (f->peer);
   g_assert_cmpstr (xmpp_node_get_attr (reply, "type"), ==, "error");
 }
 
@@ -285,19 +154,19 @@ test_roster_get (Fixture *f, gconstpointer d)
   XmppRosterItem *item;
 
   xmpp_roster_get_async (f->client, "", NULL, get_done, &r);
-  iq = peer_read (f);
+  iq = socket_peer_read (f->peer);
   { g_autofree char *s = xmpp_node_to_string (iq); g_test_message ("%s", s); }
   g_assert_null (xmpp_node_get_attr (iq, "to"));
   g_assert_cmpstr (xmpp_node_get_attr (xmpp_node_get_child (iq, "query", XMPP_NS_ROSTER), "ver"), ==, "");
-  peer_sendf (f, "<iq type='result' id='%s'><query xmlns='jabber:iq:roster' ver='v7'>"
-              "<item jid='nurse@example.com' name='Nurse' subscription='both'><group>Servants</group><group>Servants</group><group></group></item>"
-              "<item jid='bad@@x'/>"
-              "<item jid='romeo@example.net' subscription='weird'/>"
-              "<item jid='nurse@example.com'/>"
-              "<item jid='gone@example.net' subscription='remove'/>"
-              "<item jid='tybalt@example.net' ask='subscribe' approved='true'/>"
-              "<item/>"
-              "</query></iq>", xmpp_node_get_attr (iq, "id"));
+  socket_peer_sendf (f->peer, "<iq type='result' id='%s'><query xmlns='jabber:iq:roster' ver='v7'>"
+                     "<item jid='nurse@example.com' name='Nurse' subscription='both'><group>Servants</group><group>Servants</group><group></group></item>"
+                     "<item jid='bad@@x'/>"
+                     "<item jid='romeo@example.net' subscription='weird'/>"
+                     "<item jid='nurse@example.com'/>"
+                     "<item jid='gone@example.net' subscription='remove'/>"
+                     "<item jid='tybalt@example.net' ask='subscribe' approved='true'/>"
+                     "<item/>"
+                     "</query></iq>", xmpp_node_get_attr (iq, "id"));
   wait_done (&r);
   g_assert_no_error (r.error);
   g_assert_false (r.unchanged);
@@ -319,8 +188,8 @@ test_roster_get (Fixture *f, gconstpointer d)
   memset (&r, 0, sizeof r);
   g_clear_pointer (&iq, xmpp_node_unref);
   xmpp_roster_get_async (f->client, "v7", NULL, get_done, &r);
-  iq = peer_read (f);
-  peer_sendf (f, "<iq type='result' id='%s' from='juliet@example.org'/>", xmpp_node_get_attr (iq, "id"));
+  iq = socket_peer_read (f->peer);
+  socket_peer_sendf (f->peer, "<iq type='result' id='%s' from='juliet@example.org'/>", xmpp_node_get_attr (iq, "id"));
   wait_done (&r);
   g_assert_no_error (r.error);
   g_assert_true (r.unchanged);
@@ -340,11 +209,11 @@ test_roster_set (Fixture *f, gconstpointer d)
   g_autofree char *s = NULL;
 
   xmpp_roster_set_async (f->client, nurse, "Nurse", groups, NULL, set_done, &r);
-  iq = peer_read (f);
+  iq = socket_peer_read (f->peer);
   s = xmpp_node_to_string (iq);
   g_test_message ("%s", s);
   g_assert_nonnull (strstr (s, "<item jid=\"nurse@example.com\" name=\"Nurse\"><group>Servants</group><group>Friends</group></item>") ?: strstr (s, "<item jid='nurse@example.com' name='Nurse'><group>Servants</group><group>Friends</group></item>"));
-  peer_sendf (f, "<iq type='result' id='%s'/>", xmpp_node_get_attr (iq, "id"));
+  socket_peer_sendf (f->peer, "<iq type='result' id='%s'/>", xmpp_node_get_attr (iq, "id"));
   wait_done (&r);
   g_assert_true (r.ok);
 
@@ -358,11 +227,11 @@ test_roster_set (Fixture *f, gconstpointer d)
   g_clear_pointer (&iq, xmpp_node_unref);
   g_clear_pointer (&s, g_free);
   xmpp_roster_remove_async (f->client, nurse, NULL, remove_done, &r);
-  iq = peer_read (f);
+  iq = socket_peer_read (f->peer);
   s = xmpp_node_to_string (iq);
   g_test_message ("%s", s);
   g_assert_nonnull (strstr (s, "subscription"));
-  peer_sendf (f, "<iq type='error' id='%s'><error type='cancel'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>", xmpp_node_get_attr (iq, "id"));
+  socket_peer_sendf (f->peer, "<iq type='error' id='%s'><error type='cancel'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>", xmpp_node_get_attr (iq, "id"));
   wait_done (&r);
   g_assert_error (r.error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_ITEM_NOT_FOUND);
   g_clear_error (&r.error);
@@ -379,7 +248,7 @@ push_cb (XmppClient *client, XmppRosterItem *item, const char *ver, gpointer dat
 static void
 expect_reply (Fixture *f, const char *id, const char *type)
 {
-  g_autoptr (XmppNode) reply = peer_read (f);
+  g_autoptr (XmppNode) reply = socket_peer_read (f->peer);
   g_assert_cmpstr (xmpp_node_get_attr (reply, "id"), ==, id);
   g_assert_cmpstr (xmpp_node_get_attr (reply, "type"), ==, type);
 }
@@ -391,23 +260,23 @@ test_roster_push (Fixture *f, gconstpointer d)
   xmpp_roster_attach (f->client, push_cb, pushes, (GDestroyNotify) g_ptr_array_unref);
 
   /* CVE-2015-8688 class */
-  peer_send (f, "<iq type='set' id='r1' from='mallory@evil.example/x'><query xmlns='jabber:iq:roster'><item jid='mallory@evil.example' subscription='both'/></query></iq>");
+  socket_peer_send (f->peer, "<iq type='set' id='r1' from='mallory@evil.example/x'><query xmlns='jabber:iq:roster'><item jid='mallory@evil.example' subscription='both'/></query></iq>");
   expect_reply (f, "r1", "error");
-  peer_send (f, "<iq type='set' id='r2' from='juliet@example.org/other'><query xmlns='jabber:iq:roster'><item jid='mallory@evil.example' subscription='both'/></query></iq>");
+  socket_peer_send (f->peer, "<iq type='set' id='r2' from='juliet@example.org/other'><query xmlns='jabber:iq:roster'><item jid='mallory@evil.example' subscription='both'/></query></iq>");
   expect_reply (f, "r2", "error");
-  peer_send (f, "<iq type='set' id='r3' from='example.org'><query xmlns='jabber:iq:roster'><item jid='mallory@evil.example' subscription='both'/></query></iq>");
+  socket_peer_send (f->peer, "<iq type='set' id='r3' from='example.org'><query xmlns='jabber:iq:roster'><item jid='mallory@evil.example' subscription='both'/></query></iq>");
   expect_reply (f, "r3", "error");
   g_assert_cmpuint (pushes->len, ==, 0);
 
-  peer_send (f, "<iq type='set' id='r4'><query xmlns='jabber:iq:roster' ver='v8'><item jid='nurse@example.com' subscription='to'/></query></iq>");
+  socket_peer_send (f->peer, "<iq type='set' id='r4'><query xmlns='jabber:iq:roster' ver='v8'><item jid='nurse@example.com' subscription='to'/></query></iq>");
   expect_reply (f, "r4", "result");
-  peer_send (f, "<iq type='set' id='r5' from='juliet@example.org'><query xmlns='jabber:iq:roster'><item jid='nurse@example.com' subscription='remove'/></query></iq>");
+  socket_peer_send (f->peer, "<iq type='set' id='r5' from='juliet@example.org'><query xmlns='jabber:iq:roster'><item jid='nurse@example.com' subscription='remove'/></query></iq>");
   expect_reply (f, "r5", "result");
-  peer_send (f, "<iq type='set' id='r6'><query xmlns='jabber:iq:roster'><item jid='a@example.com'/><item jid='b@example.com'/></query></iq>");
+  socket_peer_send (f->peer, "<iq type='set' id='r6'><query xmlns='jabber:iq:roster'><item jid='a@example.com'/><item jid='b@example.com'/></query></iq>");
   expect_reply (f, "r6", "error");
-  peer_send (f, "<iq type='set' id='r7'><query xmlns='jabber:iq:roster'><item jid='a@@b'/></query></iq>");
+  socket_peer_send (f->peer, "<iq type='set' id='r7'><query xmlns='jabber:iq:roster'><item jid='a@@b'/></query></iq>");
   expect_reply (f, "r7", "error");
-  peer_send (f, "<iq type='set' id='r8'><query xmlns='jabber:iq:roster'/></iq>");
+  socket_peer_send (f->peer, "<iq type='set' id='r8'><query xmlns='jabber:iq:roster'/></iq>");
   expect_reply (f, "r8", "error");
   g_assert_cmpuint (pushes->len, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (pushes, 0), ==, "nurse@example.com 1 v8");
