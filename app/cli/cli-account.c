@@ -184,6 +184,8 @@ cli_account (CliContext *ctx,
     return account_list (ctx, argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "remove"))
     return account_remove (ctx, argc, argv);
+  if (argc >= 2 && g_str_equal (argv[1], "register"))
+    return cli_register (ctx, argc, argv);
 
-  return cli_usage_error ("account add|list|remove");
+  return cli_usage_error ("account add|list|remove|register");
 }

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "petrel-secrets.h"
 #include "xmpp-error.h"
 #include "xmpp-jid.h"
 #include "xmpp-reader.h"
@@ -188,6 +189,7 @@ load_record (CliContext  *ctx,
              GError     **error)
 {
   g_autofree char *normalised = NULL;
+  g_autoptr(PetrelAccountRecord) record = NULL;
 
   if (!cli_open_store (ctx, error))
     return NULL;
@@ -201,7 +203,12 @@ load_record (CliContext  *ctx,
       normalised = g_strdup (xmpp_jid_get_bare_string (jid));
     }
 
-  return petrel_account_store_get_default (ctx->store, normalised, error);
+  record = petrel_account_store_get_default (ctx->store, normalised, error);
+  /* The desktop app keeps passwords in the keyring (password-in-keyring). */
+  if (record != NULL && !petrel_secrets_fill_record (record, NULL, error))
+    return NULL;
+
+  return g_steal_pointer (&record);
 }
 
 PetrelSession *

@@ -40,6 +40,7 @@ typedef int (*CliCommand) (CliContext *ctx,
                            char      **argv);
 
 int cli_account (CliContext *ctx, int argc, char **argv);
+int cli_register (CliContext *ctx, int argc, char **argv);
 int cli_send (CliContext *ctx, int argc, char **argv);
 int cli_listen (CliContext *ctx, int argc, char **argv);
 int cli_roster (CliContext *ctx, int argc, char **argv);

@@ -19,7 +19,7 @@ typedef struct
 } Command;
 
 static const Command commands[] = {
-  { "account", cli_account, "account add|list|remove — manage accounts" },
+  { "account", cli_account, "account add|register|list|remove — manage accounts" },
   { "send", cli_send, "send TO TEXT | send TO --stdin — send messages" },
   { "listen", cli_listen, "listen [--json] [--for SECONDS] — print events" },
   { "roster", cli_roster, "roster list|add|remove — manage contacts" },

@@ -7,6 +7,7 @@
 #include "xmpp-client.h"
 #include "xmpp-error.h"
 #include "xmpp-sasl.h"
+#include "xep-0077-register.h"
 #include "xep-0198-sm.h"
 
 #define NS_SASL_CB "urn:xmpp:sasl-cb:0"
@@ -53,6 +54,7 @@ struct _XmppConnector
   GIOStream *test_base;
   XmppSm *sm;
   gboolean resumed;
+  gboolean register_only;
 
   /* One attempt */
   GTask *task;
@@ -164,7 +166,7 @@ xmpp_connector_new (const XmppConnectorConfig *config)
 
   g_return_val_if_fail (config != NULL, NULL);
   g_return_val_if_fail (config->jid != NULL, NULL);
-  g_return_val_if_fail (config->password != NULL, NULL);
+  g_return_val_if_fail (config->password != NULL || config->register_only, NULL);
 
   self = g_object_new (XMPP_TYPE_CONNECTOR, NULL);
   self->jid = xmpp_jid_ref (config->jid);
@@ -178,7 +180,8 @@ xmpp_connector_new (const XmppConnectorConfig *config)
   self->timeout_seconds = config->timeout_seconds ? config->timeout_seconds : DEFAULT_TIMEOUT;
   self->log_func = config->log_func;
   self->log_data = config->log_data;
-  if (config->sm != NULL)
+  self->register_only = config->register_only;
+  if (config->sm != NULL && !config->register_only)
     self->sm = g_object_ref (XMPP_SM (config->sm));
 
   return self;
@@ -591,6 +594,27 @@ send_sasl (XmppConnector *self,
   xmpp_stream_send (self->stream, node);
 }
 
+/* XEP-0077 §3.1.1: an account is created on the encrypted stream before
+ * authentication; the caller makes an XmppClient on it and asks. */
+static void
+finish_for_registration (XmppConnector *self,
+                         XmppNode      *features)
+{
+  /* Only the secure stream's features lead here (see the header); this
+   * holds the line should that ever change. */
+  if (!xmpp_stream_is_tls (self->stream))
+    {
+      fail_with (self, XMPP_STREAM_ERROR_NO_TLS, "Registration needs an encrypted connection");
+      return;
+    }
+
+  g_clear_pointer (&self->features, xmpp_node_unref);
+  self->features = xmpp_node_ref (features);
+  if (xmpp_node_get_child (features, "register", XMPP_NS_REGISTER_FEATURE) == NULL)
+    g_debug ("the server does not announce in-band registration; asking anyway");
+  succeed (self);
+}
+
 static void
 handle_sasl_features (XmppConnector *self,
                       XmppNode      *features)
@@ -599,6 +623,12 @@ handle_sasl_features (XmppConnector *self,
   g_autoptr(GBytes) initial = NULL;
   XmppSaslOffer offer = { 0 };
   XmppNode *cb;
+
+  if (self->register_only)
+    {
+      finish_for_registration (self, features);
+      return;
+    }
 
   if (xmpp_jid_get_local (self->jid) == NULL)
     {
@@ -970,8 +1000,12 @@ static void
 open_stream (XmppConnector *self,
              State          state)
 {
-  /* RFC 6120 §4.7.1: `from` only once the stream is encrypted. */
-  const char *from = xmpp_stream_is_tls (self->stream) ? xmpp_jid_get_bare_string (self->jid) : NULL;
+  /* RFC 6120 §4.7.1: `from` only once the stream is encrypted, and only
+   * for an account: a bare domain (register_only) would claim to be the
+   * server. */
+  const char *from = xmpp_stream_is_tls (self->stream) && xmpp_jid_get_local (self->jid) != NULL
+                       ? xmpp_jid_get_bare_string (self->jid)
+                       : NULL;
 
   self->state = state;
   xmpp_stream_open (self->stream, xmpp_jid_get_domain (self->jid), from);

@@ -20,15 +20,24 @@
  *      ▼ <failure/>
  *     FAIL
  *   OPEN_SECURE ──▶ FEATURES_SASL ──▶ AUTH ◀─▶ challenge/response
- *                                      │ <success/> (server signature
- *                                      │ verified) / <failure/> ──▶ FAIL
- *                                      ▼                (never retried
- *                                   OPEN_BOUND            with another
- *                                      ▼                  mechanism)
- *                                   FEATURES_BIND ──▶ BIND ──▶ (SESSION) ──▶ DONE
- *                                      │ resumable XEP-0198 state   ▲
- *                                      ▼                            │ <failed/>
- *                                    RESUME ── <resumed/> ──▶ DONE ─┘ (fresh bind)
+ *                      │               │ <success/> (server signature
+ *                      │               │ verified) / <failure/> ──▶ FAIL
+ *                      │               ▼                (never retried
+ *                      │            OPEN_BOUND            with another
+ *                      │               ▼                  mechanism)
+ *                      │            FEATURES_BIND ──▶ BIND ──▶ (SESSION) ──▶ DONE
+ *                      │               │ resumable XEP-0198 state   ▲
+ *                      │               ▼                            │ <failed/>
+ *                      │             RESUME ── <resumed/> ──▶ DONE ─┘ (fresh bind)
+ *                      │
+ *                      └── register_only ──▶ DONE (no SASL, no bind; bound JID NULL)
+ *
+ * register_only is for creating an account (XEP-0077 §3.1.1: an
+ * unregistered entity registers on the stream before authenticating).  It
+ * ends there whether or not <register xmlns='http://jabber.org/features/
+ * iq-register'/> is offered; the caller asks the server and gets a clear
+ * answer either way.  The branch leaves from the encrypted stream's
+ * features only, so no registration request can go over plain text.
  *
  * A <stream:error/> in any state ends the attempt with its condition.  The
  * whole attempt has one deadline (30 s by default).
@@ -59,6 +68,9 @@ G_DECLARE_FINAL_TYPE (XmppConnector, xmpp_connector, XMPP, CONNECTOR, GObject)
  * @log_func: (nullable): receives the protocol log, secrets masked
  * @sm: (nullable) (type XmppSm): stream-management state; when it can
  *   resume, the connector asks for that instead of binding a new session
+ * @register_only: stop on the encrypted stream before authentication, to
+ *   create an account (XEP-0077); @password may then be %NULL, @jid may be
+ *   the bare domain, and @sm is not used
  */
 typedef struct
 {
@@ -73,6 +85,7 @@ typedef struct
   XmppStreamLogFunc log_func;
   gpointer log_data;
   gpointer sm;
+  gboolean register_only;
 } XmppConnectorConfig;
 
 /**
@@ -107,21 +120,30 @@ void xmpp_connector_connect_async (XmppConnector       *self,
  * xmpp_connector_connect_finish:
  *
  * Returns: (transfer full) (nullable): the stream, bound and ready for
- *   stanzas, or %NULL with an error in XMPP_STREAM_ERROR (DNS, REFUSED,
- *   TIMEOUT, NO_TLS, TLS, CONDITION…) or XMPP_SASL_ERROR
+ *   stanzas (with register_only: encrypted, not authenticated, for an
+ *   XmppClient whose JID is the domain), or %NULL with an error in
+ *   XMPP_STREAM_ERROR (DNS, REFUSED, TIMEOUT, NO_TLS, TLS, CONDITION…) or
+ *   XMPP_SASL_ERROR
  */
 XmppStream *xmpp_connector_connect_finish (XmppConnector  *self,
                                            GAsyncResult   *result,
                                            GError        **error);
 
-/** xmpp_connector_get_bound_jid: Returns: (transfer none) (nullable): the full JID the server bound */
+/**
+ * xmpp_connector_get_bound_jid:
+ *
+ * Returns: (transfer none) (nullable): the full JID the server bound;
+ *   %NULL with register_only
+ */
 XmppJid *xmpp_connector_get_bound_jid (XmppConnector *self);
 
 /**
  * xmpp_connector_get_features:
  *
  * Returns: (transfer none) (nullable): the stream features offered after
- *   authentication (stream management, CSI, …)
+ *   authentication (stream management, CSI, …); with register_only, those
+ *   of the encrypted stream before it (XEP-0077's <register/>, SASL
+ *   mechanisms)
  */
 XmppNode *xmpp_connector_get_features (XmppConnector *self);
 

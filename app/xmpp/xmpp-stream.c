@@ -168,11 +168,38 @@ is_secret (const XmppNode *node)
   return g_str_equal (name, "password");
 }
 
+/* XEP-0004 fields that carry a password (XEP-0077 registration forms,
+ * password changes): every <value/> of theirs is secret. */
+static gboolean
+is_secret_field (const XmppNode *node)
+{
+  const char *type, *var;
+
+  if (!xmpp_node_is (node, "field", "jabber:x:data"))
+    return FALSE;
+
+  type = xmpp_node_get_attr (node, "type");
+  var = xmpp_node_get_attr (node, "var");
+  return g_strcmp0 (type, "text-private") == 0 || g_strcmp0 (var, "password") == 0 ||
+         g_strcmp0 (var, "old_password") == 0;
+}
+
 static void
 mask_secrets (XmppNode *node)
 {
   if (is_secret (node) && *xmpp_node_get_text (node) != '\0')
     xmpp_node_set_text (node, "[masked]");
+
+  if (is_secret_field (node))
+    {
+      for (guint i = 0; i < xmpp_node_get_n_children (node); i++)
+        {
+          XmppNode *child = xmpp_node_get_child_at (node, i);
+
+          if (xmpp_node_is (child, "value", NULL))
+            xmpp_node_set_text (child, "[masked]");
+        }
+    }
 
   for (guint i = 0; i < xmpp_node_get_n_children (node); i++)
     mask_secrets (xmpp_node_get_child_at (node, i));
