@@ -661,7 +661,10 @@ handshake_cb (GObject      *source,
         }
       else
         {
-          g_task_return_new_error (task, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_TLS,
+          /* No certificate problem: the link failed or the peer does not
+           * speak TLS there.  That is a network failure worth retrying,
+           * not a verdict on the server's identity. */
+          g_task_return_new_error (task, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_IO,
                                    "TLS handshake failed: %s", error->message);
         }
       return;
@@ -704,6 +707,22 @@ xmpp_stream_start_tls_async (XmppStream          *self,
         {
           g_task_return_new_error (task, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_TLS,
                                    "Cannot read the CA file: %s", error->message);
+          return;
+        }
+    }
+
+  /* glib-networking 2.74 unrefs a NULL remote address (a GObject
+   * critical) when a handshake starts on a socket the peer has already
+   * reset; such a connection is lost anyway, so say so before TLS looks. */
+  if (G_IS_SOCKET_CONNECTION (self->base))
+    {
+      g_autoptr(GSocketAddress) remote =
+        g_socket_connection_get_remote_address (G_SOCKET_CONNECTION (self->base), NULL);
+
+      if (remote == NULL)
+        {
+          g_task_return_new_error (task, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_IO,
+                                   "The connection was lost before TLS started");
           return;
         }
     }

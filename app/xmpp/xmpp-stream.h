@@ -150,7 +150,7 @@ void xmpp_stream_start_tls_async (XmppStream          *self,
                                   GCancellable        *cancellable,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data);
-/** xmpp_stream_start_tls_finish: Returns: %FALSE with a XMPP_STREAM_ERROR_TLS error */
+/** xmpp_stream_start_tls_finish: Returns: %FALSE with XMPP_STREAM_ERROR_TLS for a certificate problem, XMPP_STREAM_ERROR_IO when the link failed */
 gboolean xmpp_stream_start_tls_finish (XmppStream    *self,
                                        GAsyncResult  *result,
                                        GError       **error);
