@@ -66,6 +66,12 @@ void petrel_accounts_set_inactive (PetrelAccounts *self,
 
 /**
  * PetrelAccountSettings:
+ * @allow_file_password: when no keyring (Secret Service) is reachable,
+ *   keep the password in the profile's accounts.ini (mode 0600) instead;
+ *   without it such a sign-in fails with
+ *   %PETREL_STORE_ERROR_NO_SECRET_SERVICE before connecting, so the UI can
+ *   ask "Keep the password in the profile file instead?" and try again
+ *
  * The sign-in details the assistant collects.  @host, @ca_file may be
  * %NULL; @port 0 means the default.
  */
@@ -77,6 +83,7 @@ typedef struct
   guint16 port;
   gboolean direct_tls;
   const char *ca_file;
+  gboolean allow_file_password;
 } PetrelAccountSettings;
 
 /**
@@ -87,7 +94,14 @@ typedef struct
  * success stores the account (the password in the Secret Service, or in
  * the profile file when the user allowed that) and starts its session.
  * Errors are the protocol's (XMPP_SASL_ERROR for a wrong password,
- * XMPP_STREAM_ERROR_DNS, _TLS with the certificate problem, …).
+ * XMPP_STREAM_ERROR_DNS, _TLS with the certificate problem, …), and:
+ * %PETREL_STORE_ERROR_EXISTS (the account is set up already),
+ * %PETREL_STORE_ERROR_NO_SECRET_SERVICE (see
+ * PetrelAccountSettings.allow_file_password), %G_IO_ERROR_INVALID_ARGUMENT
+ * (no password, or @create without a user name), %G_IO_ERROR_CANCELLED;
+ * with @create also XMPP_STANZA_ERROR with a readable message ("That user
+ * name is taken") and %G_IO_ERROR_NOT_SUPPORTED when the server registers
+ * only on its web site or wants more than a user name and password.
  */
 void petrel_accounts_sign_in_async (PetrelAccounts              *self,
                                     const PetrelAccountSettings *settings,
@@ -111,8 +125,13 @@ gboolean petrel_accounts_remove (PetrelAccounts  *self,
  * Opens (creating it if needed) the conversation, loads its newest page
  * and marks it read.
  *
- * Returns: (transfer full): the messages, paged from the store; live
- *   messages are appended while the list is alive
+ * It becomes the current conversation: while the app is active
+ * (petrel_accounts_set_inactive ()), messages arriving there count as
+ * read.  Held weakly: drop the list when the view closes.
+ *
+ * Returns: (transfer full) (nullable): the messages, paged from the store;
+ *   live messages are appended while the list is alive.  %NULL for an
+ *   unknown account or an invalid @peer
  */
 PetrelMessageList *petrel_accounts_open_conversation (PetrelAccounts *self,
                                                       const char     *account,
@@ -147,12 +166,34 @@ void petrel_accounts_send_chat_state (PetrelAccounts *self,
                                       const char     *peer,
                                       const char     *state);
 
-/** Sets our presence on every account: @show PETREL_PRESENCE_*, @status nullable. */
+/**
+ * petrel_accounts_set_presence:
+ * @show: PETREL_PRESENCE_*; %PETREL_PRESENCE_OFFLINE disconnects every
+ *   account (and any other value connects them again)
+ * @status: (nullable): the status text
+ *
+ * Sets our presence on every account; it is sent again after each fresh
+ * connection.
+ */
 void petrel_accounts_set_presence (PetrelAccounts     *self,
                                    PetrelPresenceShow  show,
                                    const char         *status);
+PetrelPresenceShow petrel_accounts_get_presence_show (PetrelAccounts *self);
+const char *petrel_accounts_get_presence_status (PetrelAccounts *self);
+gboolean petrel_accounts_get_inactive (PetrelAccounts *self);
+PetrelConversation *petrel_accounts_get_current_conversation (PetrelAccounts *self);
 
-/* Contacts (RFC 6121 §2, §3) */
+/*
+ * Contacts (RFC 6121 §2, §3).  They need the account online (else
+ * XMPP_STREAM_ERROR_CLOSED); the contact list changes when the server's
+ * roster push arrives, just before the call completes.
+ *
+ * add_contact: adds @jid with @name (nullable) to the roster and asks for
+ *   its presence (`subscribe`, §3.1.1).
+ * rename_contact: sets the name (%NULL removes it), keeping the groups.
+ * remove_contact: removes it from the roster, which also cancels both
+ *   subscriptions (§2.5.2).
+ */
 void petrel_accounts_add_contact_async (PetrelAccounts      *self,
                                         const char          *account,
                                         const char          *jid,
@@ -182,7 +223,14 @@ void petrel_accounts_remove_contact_async (PetrelAccounts      *self,
 gboolean petrel_accounts_remove_contact_finish (PetrelAccounts  *self,
                                                 GAsyncResult    *result,
                                                 GError         **error);
-/** Answers a subscription request ("subscription-request" signal). */
+/**
+ * petrel_accounts_answer_subscription:
+ *
+ * Answers a subscription request ("subscription-request" signal): yes
+ * (`subscribed`, and a request of our own when we do not see the
+ * contact's presence yet, so both sides do), or no (`unsubscribed`).
+ * Does nothing while offline.
+ */
 void petrel_accounts_answer_subscription (PetrelAccounts *self,
                                           const char     *account,
                                           const char     *jid,

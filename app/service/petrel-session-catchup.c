@@ -30,6 +30,8 @@ typedef struct
 {
   GPtrArray *results;   /* Result, of the page in flight */
   char *after;          /* position the page starts from, NULL on a first login */
+  gint64 after_time;    /* when the message at @after was archived (µs), 0 if unknown */
+  GDateTime *start;     /* read from this time instead (the position was lost) */
   gint64 fetched;
   guint pages;
 } CatchUp;
@@ -52,6 +54,7 @@ catch_up_free (gpointer data)
 
   g_ptr_array_unref (c->results);
   g_free (c->after);
+  g_clear_pointer (&c->start, g_date_time_unref);
   g_free (c);
 }
 
@@ -124,13 +127,17 @@ page_cb (GObject      *source,
     {
       g_ptr_array_set_size (c->results, 0);
 
-      /* The stored position is unknown to the server (archive cleared,
-       * expired): start again from its newest page. */
+      /* The stored position is unknown to the server (the archive dropped
+       * old messages): read forward from the time of that position, so
+       * nothing newer is skipped; without a time, the newest page. */
       if (c->after != NULL && g_error_matches (error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_ITEM_NOT_FOUND))
         {
-          g_debug ("archive position %s is gone; starting from the newest page", c->after);
+          g_debug ("archive position %s is gone; reading by time", c->after);
           petrel_db_archive_clear_position (self->db, self->account_id, archive, NULL);
           g_clear_pointer (&c->after, g_free);
+          if (c->after_time > 0)
+            c->start = g_date_time_new_from_unix_utc ((c->after_time / G_USEC_PER_SEC) - 60);
+          c->after_time = 0;
           query_page (g_steal_pointer (&task));
           return;
         }
@@ -138,24 +145,33 @@ page_cb (GObject      *source,
       return;
     }
 
+  /* The position's time is the archive's stamp of its newest message. */
+  if (c->results->len > 0)
+    {
+      Result *newest = g_ptr_array_index (c->results, c->results->len - 1);
+
+      if (newest->stamp != NULL)
+        c->after_time = g_date_time_to_unix (newest->stamp) * G_USEC_PER_SEC;
+    }
   c->fetched += store_page (self, c);
   c->pages++;
 
   if (page->last != NULL)
     {
       if (!petrel_db_archive_set_position (self->db, self->account_id, archive, page->last,
-                                           g_get_real_time (), &error))
+                                           c->after_time ? c->after_time : g_get_real_time (), &error))
         g_warning ("cannot store the archive position: %s", error->message);
     }
 
   /* A first login reads one page; later ones read until complete.  An
    * empty page without `complete` would loop forever: stop there too. */
-  if (c->after == NULL || page->complete || page->last == NULL)
+  if ((c->after == NULL && c->start == NULL) || page->complete || page->last == NULL)
     {
       g_task_return_int (task, c->fetched);
       return;
     }
 
+  g_clear_pointer (&c->start, g_date_time_unref);
   g_free (c->after);
   c->after = g_strdup (page->last);
   query_page (g_steal_pointer (&task));
@@ -178,6 +194,11 @@ query_page (GTask *task)
   if (c->after != NULL)
     {
       query->after_id = g_strdup (c->after);
+      query->max = PAGE_SIZE;
+    }
+  else if (c->start != NULL)
+    {
+      query->start = g_date_time_ref (c->start);
       query->max = PAGE_SIZE;
     }
   else
@@ -214,7 +235,7 @@ petrel_session_catch_up_async (PetrelSession       *self,
   c = g_new0 (CatchUp, 1);
   c->results = g_ptr_array_new_with_free_func (result_free);
   petrel_db_archive_get_position (self->db, self->account_id, xmpp_jid_get_bare_string (self->jid),
-                                  &c->after, NULL, NULL);
+                                  &c->after, &c->after_time, NULL);
   g_task_set_task_data (task, c, catch_up_free);
 
   query_page (g_steal_pointer (&task));

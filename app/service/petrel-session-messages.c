@@ -418,7 +418,13 @@ petrel_session_store_message (PetrelSession *self,
     }
   if (row.stanza_id != NULL)
     row.stanza_id_by = (char *) xmpp_jid_get_bare_string (self->jid);
-  row.server_time = stamp ? g_date_time_to_unix (stamp) * G_USEC_PER_SEC : 0;
+  row.server_time = stamp ? g_date_time_to_unix (stamp) * G_USEC_PER_SEC + g_date_time_get_microsecond (stamp) : 0;
+  /* Most servers stamp whole seconds.  A message that was held back (a
+   * resend after a cut, the archive) was sent after the live ones it
+   * shares that second with, so it sorts at the end of its second rather
+   * than before messages it followed. */
+  if (stamp != NULL && g_date_time_get_microsecond (stamp) == 0)
+    row.server_time += G_USEC_PER_SEC - 1;
   row.local_time = g_get_real_time ();
   row.body = (char *) body;
   replace = xmpp_node_get_child (message, "replace", NS_CORRECT);
@@ -580,6 +586,23 @@ petrel_session_messages_attach_client (PetrelSession *self)
 
 /* XEP-0359 §7: stanza-ids are trusted only from an archive that says it
  * sets them: the own account must announce urn:xmpp:sid:0. */
+/* The own account's features come from the server software, so they are
+ * cached under the server's entity-caps `ver` (its stream feature): an
+ * unchanged server costs no disco query at the next login. */
+#define ACCOUNT_INFO_ALGO "petrel-account-info"
+
+static char *
+account_info_key (PetrelSession *self)
+{
+  XmppNode *caps = xmpp_client_get_stream_feature (self->client, "c", "http://jabber.org/protocol/caps");
+  const char *ver = caps ? xmpp_node_get_attr (caps, "ver") : NULL;
+
+  if (ver == NULL || self->db == NULL)
+    return NULL;
+
+  return g_strconcat (ver, "\n", xmpp_jid_get_bare_string (self->jid), NULL);
+}
+
 static void
 own_disco_cb (GObject      *source,
               GAsyncResult *result,
@@ -591,6 +614,15 @@ own_disco_cb (GObject      *source,
 
   query = xmpp_disco_info_finish (XMPP_CLIENT (source), result, NULL);
   self->trust_stanza_id = query != NULL && xmpp_disco_info_has_feature (query, XMPP_NS_SID);
+
+  if (query != NULL && petrel_session_is_connected (self))
+    {
+      g_autofree char *key = account_info_key (self);
+      g_auto(GStrv) features = xmpp_disco_info_dup_features (query);
+
+      if (key != NULL && features != NULL)
+        petrel_db_caps_put (self->db, ACCOUNT_INFO_ALGO, key, (const char * const *) features, NULL);
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -601,7 +633,20 @@ petrel_session_trust_stanza_ids_async (PetrelSession       *self,
 {
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
   g_autoptr(XmppJid) own = xmpp_jid_dup_bare (self->jid);
+  g_autofree char *key = account_info_key (self);
 
   self->trust_stanza_id = FALSE;
+  if (key != NULL)
+    {
+      g_auto(GStrv) cached = petrel_db_caps_dup_features (self->db, ACCOUNT_INFO_ALGO, key, NULL);
+
+      if (cached != NULL)
+        {
+          self->trust_stanza_id = g_strv_contains ((const char * const *) cached, XMPP_NS_SID);
+          g_task_return_boolean (task, TRUE);
+          return;
+        }
+    }
+
   xmpp_disco_info_async (self->client, own, NULL, self->cancellable, own_disco_cb, g_steal_pointer (&task));
 }

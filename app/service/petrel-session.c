@@ -517,9 +517,11 @@ catch_up_cb (GObject      *source,
   if (!petrel_session_is_connected (self))
     return;
 
-  send_initial_presence (self);
+  /* CSI first: an inactive client then does not get the whole flood of
+   * presences that answers the initial one (XEP-0352 §1). */
   if (xmpp_csi_is_supported (self->client))
     xmpp_csi_set_active (self->client, !self->inactive);
+  send_initial_presence (self);
   ready (self, FALSE);
 }
 

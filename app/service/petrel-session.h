@@ -255,6 +255,88 @@ gboolean petrel_session_roster_remove_finish (PetrelSession  *self,
                                               GAsyncResult   *result,
                                               GError        **error);
 
+/* Presence, subscriptions and chat states (petrel-session-presence.c) */
+
+/**
+ * petrel_session_set_presence:
+ * @show: (nullable): "away", "chat", "dnd" or "xa" (RFC 6121 §4.7.2.1);
+ *   %NULL for plain availability
+ * @status: (nullable): the status text; "" counts as none
+ *
+ * Chooses our presence.  It goes out at once when online in FULL mode,
+ * and again after every fresh connection; nothing is sent when it did
+ * not change.
+ */
+void petrel_session_set_presence (PetrelSession *self,
+                                  const char    *show,
+                                  const char    *status);
+/** Returns: (nullable): the chosen `<show/>`, %NULL for plain availability */
+const char *petrel_session_get_presence_show (PetrelSession *self);
+/** Returns: (nullable): the chosen status text */
+const char *petrel_session_get_presence_status (PetrelSession *self);
+
+/**
+ * petrel_session_answer_subscription:
+ * @jid: who asked ("presence" with type `subscribe`)
+ * @accept: %TRUE sends `subscribed`, %FALSE `unsubscribed` (RFC 6121 §3.1.4)
+ *
+ * Returns: %FALSE with @error when @jid is invalid or the session is not
+ *   connected
+ */
+gboolean petrel_session_answer_subscription (PetrelSession  *self,
+                                             const char     *jid,
+                                             gboolean        accept,
+                                             GError        **error);
+/** Asks @jid for its presence: `subscribe` (RFC 6121 §3.1.1). */
+gboolean petrel_session_request_subscription (PetrelSession  *self,
+                                              const char     *jid,
+                                              GError        **error);
+/**
+ * petrel_session_get_subscription:
+ * @jid: a bare JID
+ *
+ * Returns: (nullable): "none", "to", "from" or "both" from the stored
+ *   roster; %NULL when @jid is not in the roster
+ */
+const char *petrel_session_get_subscription (PetrelSession *self,
+                                             const char    *jid);
+
+/**
+ * petrel_session_send_chat_state:
+ * @to: the peer (its bare JID is used)
+ * @state: "active", "composing", "paused", "inactive" or "gone"
+ *
+ * Sends a standalone XEP-0085 notification, but only while online in
+ * FULL mode and only to a contact with subscription `from` or `both`
+ * (anybody else must not learn that we are online).  Sending only on a
+ * change is the caller's business.
+ *
+ * Returns: whether it was sent
+ */
+gboolean petrel_session_send_chat_state (PetrelSession *self,
+                                         const char    *to,
+                                         const char    *state);
+
+/**
+ * PetrelChatStateFunc:
+ * @from: the peer's bare JID
+ * @state: "active", "composing", "paused", "inactive" or "gone"
+ */
+typedef void (*PetrelChatStateFunc) (PetrelSession *session,
+                                     const char    *from,
+                                     const char    *state,
+                                     gpointer       user_data);
+
+/**
+ * petrel_session_set_chat_state_func:
+ * @func: (nullable): called for each chat state a peer sends in a 1:1
+ *   chat (not for delayed ones, nor from our own resources)
+ */
+void petrel_session_set_chat_state_func (PetrelSession       *self,
+                                         PetrelChatStateFunc  func,
+                                         gpointer             user_data,
+                                         GDestroyNotify       destroy);
+
 /*
  * Signals:
  *   "online" (gboolean resumed): connected and ready

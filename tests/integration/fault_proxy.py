@@ -7,8 +7,12 @@
         proxy.stall("down")              # stop forwarding server → client
         proxy.unstall()
         proxy.refuse(3)                  # connection refused for 3 seconds
+        proxy.reset_new(2)               # accepted, then reset, for 2 seconds
+        proxy.drop_link(3)               # cut now and refuse for 3 seconds
+        proxy.accept()                   # back to normal after refuse/reset_new
         proxy.cut_every(2.5, jitter=0.5) # and proxy.stop_cutting()
         proxy.totals()                   # (up, down) bytes over all connections
+        proxy.connections                # ProxyConnection: up, down, timeline
 
 The proxy runs an asyncio loop in a thread of its own; every method here
 may be called from the test's thread.
@@ -416,6 +420,7 @@ class FaultProxy:
         self.errors = []         # unexpected exceptions in the proxy
         self._stall_new = {"up": False, "down": False}
         self._reset_until = None  # monotonic deadline of reset_new()
+        self._tasks = set()       # strong references: no task is collected
         self._server = None
         self._periodic = None
         self._refuse_task = None
@@ -453,6 +458,14 @@ class FaultProxy:
             self._server = None
 
     async def _accept(self, client_reader, client_writer):
+        me = asyncio.current_task()
+        self._tasks.add(me)
+        try:
+            await self._serve(client_reader, client_writer)
+        finally:
+            self._tasks.discard(me)
+
+    async def _serve(self, client_reader, client_writer):
         conn = ProxyConnection(self, len(self.connections) + 1,
                                client_writer.get_extra_info("peername"))
         conn.client_writer = client_writer

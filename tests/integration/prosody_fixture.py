@@ -229,6 +229,9 @@ class ProsodyServer:
               and default_archive_policy = true: every 1:1 message archived.
     smacks_hibernation_time: seconds a cut XEP-0198 session stays resumable
               (Prosody's default is 600).
+    registration: allow in-band registration (XEP-0077): loads mod_register
+              with allow_registration = true (loopback is on Prosody's
+              registration allowlist, so tests are not throttled).
     keep:     keep the temporary dir after stop (also: PETREL_KEEP_PROSODY=1).
     """
 
@@ -245,7 +248,8 @@ class ProsodyServer:
                  rosters=None, config_extra="", host_config_extra="",
                  components=None, http=False, password_hash="SHA-1",
                  log_level="debug", keep=None, start_timeout=15.0,
-                 cert_domains=None, mam=False, smacks_hibernation_time=None):
+                 cert_domains=None, mam=False, smacks_hibernation_time=None,
+                 registration=False):
         self.domains = tuple(domains)
         self.domain = self.domains[0]
         self.users = dict(users or {})
@@ -266,6 +270,7 @@ class ProsodyServer:
                              list(self.domains) + list(self.components))
         self.mam = mam
         self.smacks_hibernation_time = smacks_hibernation_time
+        self.registration = registration
 
         self.dir = None
         self.proc = None
@@ -465,6 +470,8 @@ class ProsodyServer:
         modules += [m for m in self.modules if m not in modules]
         if self.mam and "mam" not in modules:
             modules.append("mam")
+        if self.registration and "register" not in modules:
+            modules.append("register")
         delivery = []
         if self.mam:
             delivery += ['archive_expires_after = "never"',
@@ -502,7 +509,7 @@ class ProsodyServer:
             "c2s_require_encryption = true",
             "s2s_require_encryption = true",
             "allow_unencrypted_plain_auth = false",
-            "allow_registration = false",
+            "allow_registration = %s" % q(bool(self.registration)),
             "modules_enabled = %s" % q(modules),
             # s2s is autoloaded; without it a remote JID gets a prompt
             # not-allowed error instead of a DNS lookup with no network.
