@@ -425,6 +425,11 @@ petrel_session_store_message (PetrelSession *self,
    * than before messages it followed. */
   if (stamp != NULL && g_date_time_get_microsecond (stamp) == 0)
     row.server_time += G_USEC_PER_SEC - 1;
+  /* Held back by the server (offline, resent after a cut, the archive):
+   * sent before this connection began, so before every live message it
+   * brings, whatever the precision of the stamp. */
+  if (stamp != NULL && self->connected_at > 0 && row.server_time >= self->connected_at)
+    row.server_time = self->connected_at - 1;
   row.local_time = g_get_real_time ();
   row.body = (char *) body;
   replace = xmpp_node_get_child (message, "replace", NS_CORRECT);

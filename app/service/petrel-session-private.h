@@ -49,6 +49,8 @@ struct _PetrelSession
    * from now on are newer than anything in it, so their stanza-ids may
    * move the catch-up position. */
   gboolean caught_up;
+  /* When the current connection was established (µs, real time). */
+  gint64 connected_at;
 
   /* bare JID → PetrelDbSubscription, kept in step with the store */
   GHashTable *roster;

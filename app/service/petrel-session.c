@@ -608,6 +608,7 @@ connect_cb (GObject      *source,
     }
 
   resumed = xmpp_connector_get_resumed (connector);
+  self->connected_at = g_get_real_time ();
   self->client = xmpp_client_new (stream, xmpp_connector_get_bound_jid (connector));
   self->bound = g_strdup (xmpp_jid_to_string (xmpp_connector_get_bound_jid (connector)));
   xmpp_client_set_stream_features (self->client, xmpp_connector_get_features (connector));
