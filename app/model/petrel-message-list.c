@@ -339,6 +339,11 @@ insert_messages (PetrelMessageList *self,
   g_assert (index <= old_len);
   g_assert (from + n <= page->len);
 
+  /* An empty array may have no storage at all: memmove on NULL is
+   * undefined even for 0 bytes. */
+  if (n == 0)
+    return;
+
   g_ptr_array_set_size (self->items, old_len + n);
   memmove (self->items->pdata + index + n, self->items->pdata + index,
            (old_len - index) * sizeof (gpointer));

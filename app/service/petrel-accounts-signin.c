@@ -166,9 +166,14 @@ connect_cb (GObject      *source,
   gboolean ok;
 
   ok = petrel_session_connect_finish (PETREL_SESSION (source), result, &error);
-  /* Cancelled after the login went through: undone all the same. */
-  if (ok && g_cancellable_set_error_if_cancelled (s->cancellable, &error))
-    ok = FALSE;
+  /* Cancelled: whatever the attempt came to (the stop cuts it short, or
+   * the login went through just before), it is undone. */
+  if (s->cancellable != NULL && g_cancellable_is_cancelled (s->cancellable))
+    {
+      g_clear_error (&error);
+      g_cancellable_set_error_if_cancelled (s->cancellable, &error);
+      ok = FALSE;
+    }
   if (!ok)
     {
       fail (task, error);
@@ -212,6 +217,9 @@ connect_account (GTask *owned_task)
   SignIn *s = g_task_get_task_data (task);
   gint64 id = 0;
   GError *error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
 
   s->existed = petrel_db_account_lookup (self->db, s->record->jid, &id, NULL) && id > 0;
   s->entry = petrel_accounts_entry_new (self, s->record, &error);
@@ -359,6 +367,8 @@ register_account (GTask *owned_task)
   g_autoptr(XmppConnector) connector = NULL;
   XmppConnectorConfig config = { 0 };
 
+  if (g_task_return_error_if_cancelled (task))
+    return;
   if (xmpp_jid_get_local (s->jid) == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,

@@ -31,7 +31,6 @@
 #include <string.h>
 
 #include "petrel-secrets.h"
-#include "petrel-store-history.h"
 #include "xmpp-jid.h"
 
 enum {

@@ -239,9 +239,17 @@ void petrel_accounts_answer_subscription (PetrelAccounts *self,
 /*
  * Signals:
  *   "message-received" (PetrelConversation *conversation, PetrelMessage *message):
- *     a new incoming message was stored (for notifications)
- *   "subscription-request" (const char *account, const char *jid)
- *   "chat-state" (const char *account, const char *from, const char *state)
+ *     a new incoming message was stored (for notifications): live, a
+ *     carbon, or from the archive catch-up after a reconnect (a first login
+ *     brings up to 50 at once).  Also for the current conversation while
+ *     the app is active, whose unread count stays 0: the UI decides
+ *     whether that deserves a notification.
+ *   "subscription-request" (const char *account, const char *jid): bare
+ *     JIDs; requests from contacts approved before are answered by
+ *     themselves and not signalled
+ *   "chat-state" (const char *account, const char *from, const char *state):
+ *     a peer's XEP-0085 state in a 1:1 chat ("active", "composing",
+ *     "paused", "inactive", "gone"); @from is a bare JID
  */
 
 G_END_DECLS

@@ -142,8 +142,8 @@ online_cb (PetrelSession *self,
     return;
   /* A fresh session announced plain availability; a resumed one kept
    * what the server last had. */
-  if (!resumed && (state->show != NULL || state->status != NULL))
-    state->dirty = TRUE;
+  if (!resumed)
+    state->dirty = state->show != NULL || state->status != NULL;
   if (state->dirty)
     send_presence (self, state);
 }

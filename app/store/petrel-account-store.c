@@ -126,6 +126,13 @@ petrel_account_store_get (PetrelAccountStore  *self,
   record->direct_tls = g_key_file_get_boolean (self->keyfile, jid, "direct-tls", NULL);
   record->ca_file = g_key_file_get_string (self->keyfile, jid, "ca-file", NULL);
   record->resource = g_key_file_get_string (self->keyfile, jid, "resource", NULL);
+  record->password_in_keyring = g_key_file_get_boolean (self->keyfile, jid, "password-in-keyring", NULL);
+  /* A stale copy in the file never wins over the keyring. */
+  if (record->password_in_keyring && record->password != NULL)
+    {
+      explicit_bzero (record->password, strlen (record->password));
+      g_clear_pointer (&record->password, g_free);
+    }
 
   return record;
 }
@@ -187,7 +194,10 @@ petrel_account_store_add (PetrelAccountStore         *self,
       return FALSE;
     }
 
-  set_optional (self->keyfile, jid, "password", record->password);
+  if (record->password_in_keyring)
+    g_key_file_set_boolean (self->keyfile, jid, "password-in-keyring", TRUE);
+  else
+    set_optional (self->keyfile, jid, "password", record->password);
   set_optional (self->keyfile, jid, "host", record->host);
   if (record->port != 0)
     g_key_file_set_integer (self->keyfile, jid, "port", record->port);

@@ -3,8 +3,11 @@
  * PetrelAccountStore: the accounts of one profile and their credentials.
  *
  * Kept in `accounts.ini` in the profile directory, written atomically with
- * mode 0600 (the directory itself is 0700) until the desktop work moves
- * passwords into the Secret Service.
+ * mode 0600 (the directory itself is 0700).  The desktop app keeps
+ * passwords in the Secret Service (petrel-secrets.h) and marks such an
+ * account with `password-in-keyring=true`; the file holds a password only
+ * when no keyring was available and the user allowed it, or when
+ * petrel-cli added the account.
  */
 #pragma once
 
@@ -16,6 +19,12 @@ G_BEGIN_DECLS
 
 /**
  * PetrelAccountRecord:
+ * @password: (nullable): the password; when @password_in_keyring is set it
+ *   is not in the file, and petrel_account_store_get() leaves it %NULL
+ *   (petrel_secrets_fill_record() fetches it)
+ * @password_in_keyring: the password lives in the Secret Service
+ *   (`password-in-keyring=true` in accounts.ini), not in the file
+ *
  * The stored settings of one account.  Strings are owned by the record.
  */
 typedef struct
@@ -27,6 +36,7 @@ typedef struct
   gboolean direct_tls;
   char *ca_file;
   char *resource;
+  gboolean password_in_keyring;
 } PetrelAccountRecord;
 
 void petrel_account_record_free (PetrelAccountRecord *record);
@@ -58,7 +68,12 @@ PetrelAccountRecord *petrel_account_store_get_default (PetrelAccountStore  *self
                                                        const char          *jid,
                                                        GError             **error);
 
-/** Adds @record (EXISTS if its JID is known) and saves. */
+/**
+ * petrel_account_store_add:
+ *
+ * Adds @record (EXISTS if its JID is known) and saves.  With
+ * @record->password_in_keyring, @record->password is not written.
+ */
 gboolean petrel_account_store_add (PetrelAccountStore         *self,
                                    const PetrelAccountRecord  *record,
                                    GError                    **error);

@@ -24,6 +24,9 @@ GQuark petrel_store_error_quark (void);
  *   a migration failed (the database is left at its previous version)
  * @PETREL_STORE_ERROR_FAILED: any other SQLite failure (disk full, I/O error,
  *   locked for longer than the busy timeout)
+ * @PETREL_STORE_ERROR_NO_SECRET_SERVICE: no Secret Service (keyring) is
+ *   reachable to keep a password, and keeping it in the profile file was
+ *   not allowed
  *
  * The values are stable: new codes are added at the end.
  */
@@ -35,6 +38,7 @@ typedef enum {
   PETREL_STORE_ERROR_INVALID,
   PETREL_STORE_ERROR_SCHEMA,
   PETREL_STORE_ERROR_FAILED,
+  PETREL_STORE_ERROR_NO_SECRET_SERVICE,
 } PetrelStoreError;
 
 G_END_DECLS
