@@ -140,10 +140,11 @@ online_cb (PetrelSession *self,
 
   if (self->mode != PETREL_SESSION_MODE_FULL)
     return;
-  /* A fresh session announced plain availability; a resumed one kept
-   * what the server last had. */
+  /* A fresh session's initial presence already carried show and status
+   * (petrel-session.c); a resumed one kept what the server last had, so
+   * only a change made while away goes out. */
   if (!resumed)
-    state->dirty = state->show != NULL || state->status != NULL;
+    state->dirty = FALSE;
   if (state->dirty)
     send_presence (self, state);
 }

@@ -331,6 +331,8 @@ petrel_session_emit_message (PetrelSession         *self,
                           "stanza-id", row->stanza_id,
                           "outgoing", row->direction == PETREL_DB_DIRECTION_OUTGOING,
                           "state", states[MIN ((guint) row->state, G_N_ELEMENTS (states) - 1)],
+                          "row-id", row->id,
+                          "sort-time", row->server_time ? row->server_time : row->local_time,
                           "body", row->body,
                           "time", time,
                           NULL);
@@ -363,6 +365,13 @@ static void
 send_initial_presence (PetrelSession *self)
 {
   g_autoptr(XmppNode) presence = xmpp_node_new ("presence", XMPP_NS_CLIENT);
+  const char *show = petrel_session_get_presence_show (self);
+  const char *status = petrel_session_get_presence_status (self);
+
+  if (show != NULL)
+    xmpp_node_set_text (xmpp_node_add_child (presence, "show", NULL), show);
+  if (status != NULL)
+    xmpp_node_set_text (xmpp_node_add_child (presence, "status", NULL), status);
 
   xmpp_caps_add_to_presence (self->client, presence);
   xmpp_client_send (self->client, presence);
