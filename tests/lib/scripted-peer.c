@@ -1387,6 +1387,11 @@ scripted_peer_received_contains (ScriptedPeer *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (needle != NULL && *needle != '\0', FALSE);
 
+  /* Nothing received yet: the array may have no storage, and memmem on
+   * NULL is undefined even for zero bytes. */
+  if (self->received->len == 0)
+    return FALSE;
+
   return memmem (self->received->data, self->received->len, needle, strlen (needle)) != NULL;
 }
 
