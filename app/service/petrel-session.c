@@ -583,6 +583,20 @@ trust_cb (GObject      *source,
 }
 
 static void
+resumed_catch_up_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(PetrelSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (petrel_session_catch_up_finish (self, result, &error) < 0)
+    g_debug ("archive catch-up after resumption failed: %s", error->message);
+  else
+    self->caught_up = TRUE;
+}
+
+static void
 attach_modules (PetrelSession *self)
 {
   XmppClient *client = self->client;
@@ -640,6 +654,11 @@ connect_cb (GObject      *source,
       xmpp_sm_resend (self->sm);
       petrel_session_messages_reset (self, TRUE);
       ready (self, TRUE);
+      /* While the session hibernated, the server may have routed messages
+       * to offline storage instead of its queue; only the archive has
+       * them now.  Usually one empty page. */
+      if (self->mode == PETREL_SESSION_MODE_FULL && petrel_session_is_connected (self))
+        petrel_session_catch_up_async (self, self->cancellable, resumed_catch_up_cb, g_object_ref (self));
       return;
     }
 
