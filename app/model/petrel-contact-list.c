@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "petrel-contact-list.h"
+#include "petrel-sorted-array.h"
 
 typedef struct
 {
@@ -33,8 +34,7 @@ struct _PetrelContactList
   GObject parent_instance;
 
   char *account;
-  GPtrArray *entries;  /* Entry, sorted; owns them */
-  GHashTable *by_jid;  /* bare JID (the contact's string) → Entry */
+  PetrelSortedArray entries; /* Entry, sorted, by bare JID; owns them */
   gboolean batch;      /* while set, contact notifications do not move items */
 };
 
@@ -47,7 +47,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void list_model_iface_init (GListModelInterface *iface);
+PETREL_SORTED_ARRAY_DEFINE_LIST_MODEL (PETREL_CONTACT_LIST, entries, PETREL_TYPE_CONTACT)
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (PetrelContactList, petrel_contact_list, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
@@ -57,9 +57,12 @@ static void contact_notify_cb (PetrelContact *contact,
                                gpointer       user_data);
 
 static int
-entry_compare (const Entry *a,
-               const Entry *b)
+entry_compare (gconstpointer data_a,
+               gconstpointer data_b,
+               gpointer      user_data)
 {
+  const Entry *a = data_a;
+  const Entry *b = data_b;
   int cmp;
 
   if (a->available != b->available)
@@ -69,13 +72,6 @@ entry_compare (const Entry *a,
     return cmp;
 
   return strcmp (petrel_contact_get_jid (a->contact), petrel_contact_get_jid (b->contact));
-}
-
-static int
-entry_compare_indirect (gconstpointer a,
-                        gconstpointer b)
-{
-  return entry_compare (*(const Entry * const *) a, *(const Entry * const *) b);
 }
 
 /* Returns whether the key changed. */
@@ -111,6 +107,14 @@ entry_new (PetrelContactList *self,
   return entry;
 }
 
+static const char *
+entry_get_jid (gconstpointer data)
+{
+  const Entry *entry = data;
+
+  return petrel_contact_get_jid (entry->contact);
+}
+
 static void
 entry_free (gpointer data)
 {
@@ -122,73 +126,17 @@ entry_free (gpointer data)
   g_free (entry);
 }
 
-/* The first position whose entry does not sort before @entry. */
-static guint
-lower_bound (PetrelContactList *self,
-             const Entry       *entry)
-{
-  guint lo = 0;
-  guint hi = self->entries->len;
-
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (entry_compare (g_ptr_array_index (self->entries, mid), entry) < 0)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-
-  return lo;
-}
-
-static guint
-entry_position (PetrelContactList *self,
-                const Entry       *entry)
-{
-  guint position = lower_bound (self, entry);
-
-  g_assert (position < self->entries->len);
-  g_assert (g_ptr_array_index (self->entries, position) == entry);
-
-  return position;
-}
-
-static void
-items_changed (PetrelContactList *self,
-               guint              position,
-               guint              removed,
-               guint              added)
-{
-  g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
-  if (removed != added)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
-}
-
 /* Moves @entry to where its (possibly new) sort key belongs. */
 static void
 reposition (PetrelContactList *self,
             Entry             *entry)
 {
-  guint old_position = entry_position (self, entry);
-  guint new_position;
+  guint old_position = petrel_sorted_array_position (&self->entries, entry);
 
   if (!entry_update_key (entry))
     return;
 
-  g_ptr_array_steal_index (self->entries, old_position);
-  new_position = lower_bound (self, entry);
-  if (new_position == old_position)
-    {
-      g_ptr_array_insert (self->entries, new_position, entry);
-      return;
-    }
-
-  /* Each signal describes the list as it is when it is emitted. */
-  g_list_model_items_changed (G_LIST_MODEL (self), old_position, 1, 0);
-  g_ptr_array_insert (self->entries, new_position, entry);
-  g_list_model_items_changed (G_LIST_MODEL (self), new_position, 0, 1);
+  petrel_sorted_array_reposition (&self->entries, old_position, G_LIST_MODEL (self));
 }
 
 static void
@@ -202,44 +150,9 @@ contact_notify_cb (PetrelContact *contact,
   if (self->batch)
     return;
 
-  entry = g_hash_table_lookup (self->by_jid, petrel_contact_get_jid (contact));
+  entry = petrel_sorted_array_lookup (&self->entries, petrel_contact_get_jid (contact));
   g_assert (entry != NULL && entry->contact == contact);
   reposition (self, entry);
-}
-
-static GType
-list_get_item_type (GListModel *model)
-{
-  return PETREL_TYPE_CONTACT;
-}
-
-static guint
-list_get_n_items (GListModel *model)
-{
-  return PETREL_CONTACT_LIST (model)->entries->len;
-}
-
-static gpointer
-list_get_item (GListModel *model,
-               guint       position)
-{
-  PetrelContactList *self = PETREL_CONTACT_LIST (model);
-  Entry *entry;
-
-  if (position >= self->entries->len)
-    return NULL;
-
-  entry = g_ptr_array_index (self->entries, position);
-
-  return g_object_ref (entry->contact);
-}
-
-static void
-list_model_iface_init (GListModelInterface *iface)
-{
-  iface->get_item_type = list_get_item_type;
-  iface->get_n_items = list_get_n_items;
-  iface->get_item = list_get_item;
 }
 
 static void
@@ -247,8 +160,7 @@ petrel_contact_list_dispose (GObject *object)
 {
   PetrelContactList *self = PETREL_CONTACT_LIST (object);
 
-  g_hash_table_remove_all (self->by_jid);
-  g_ptr_array_set_size (self->entries, 0);
+  petrel_sorted_array_remove_all (&self->entries);
 
   G_OBJECT_CLASS (petrel_contact_list_parent_class)->dispose (object);
 }
@@ -259,8 +171,7 @@ petrel_contact_list_finalize (GObject *object)
   PetrelContactList *self = PETREL_CONTACT_LIST (object);
 
   g_free (self->account);
-  g_hash_table_unref (self->by_jid);
-  g_ptr_array_unref (self->entries);
+  petrel_sorted_array_clear (&self->entries);
 
   G_OBJECT_CLASS (petrel_contact_list_parent_class)->finalize (object);
 }
@@ -276,7 +187,7 @@ petrel_contact_list_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_ACCOUNT: g_value_set_string (value, self->account); break;
-    case PROP_N_ITEMS: g_value_set_uint (value, self->entries->len); break;
+    case PROP_N_ITEMS: g_value_set_uint (value, petrel_sorted_array_get_length (&self->entries)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -318,8 +229,8 @@ petrel_contact_list_class_init (PetrelContactListClass *klass)
 static void
 petrel_contact_list_init (PetrelContactList *self)
 {
-  self->entries = g_ptr_array_new_with_free_func (entry_free);
-  self->by_jid = g_hash_table_new (g_str_hash, g_str_equal);
+  petrel_sorted_array_init (&self->entries, entry_compare, NULL, entry_free,
+                            G_STRUCT_OFFSET (Entry, contact), entry_get_jid);
 }
 
 /* @account: the account's bare JID */
@@ -366,7 +277,7 @@ petrel_contact_list_add_or_update (PetrelContactList *self,
   g_return_val_if_fail (PETREL_IS_CONTACT_LIST (self), NULL);
   g_return_val_if_fail (PETREL_IS_CONTACT (contact), NULL);
 
-  entry = g_hash_table_lookup (self->by_jid, petrel_contact_get_jid (contact));
+  entry = petrel_sorted_array_lookup (&self->entries, petrel_contact_get_jid (contact));
   if (entry != NULL)
     {
       /* Moves, if it must, through contact_notify_cb (). */
@@ -376,10 +287,9 @@ petrel_contact_list_add_or_update (PetrelContactList *self,
     }
 
   entry = entry_new (self, contact);
-  position = lower_bound (self, entry);
-  g_ptr_array_insert (self->entries, position, entry);
-  g_hash_table_insert (self->by_jid, (gpointer) petrel_contact_get_jid (contact), entry);
-  items_changed (self, position, 0, 1);
+  position = petrel_sorted_array_insert (&self->entries, entry);
+  petrel_sorted_array_items_changed (G_LIST_MODEL (self), properties[PROP_N_ITEMS],
+                                     position, 0, 1);
 
   return contact;
 }
@@ -395,14 +305,13 @@ petrel_contact_list_remove (PetrelContactList *self,
   g_return_val_if_fail (PETREL_IS_CONTACT_LIST (self), FALSE);
   g_return_val_if_fail (jid != NULL, FALSE);
 
-  entry = g_hash_table_lookup (self->by_jid, jid);
+  entry = petrel_sorted_array_lookup (&self->entries, jid);
   if (entry == NULL)
     return FALSE;
 
-  position = entry_position (self, entry);
-  g_hash_table_remove (self->by_jid, jid);
-  g_ptr_array_remove_index (self->entries, position);
-  items_changed (self, position, 1, 0);
+  position = petrel_sorted_array_remove (&self->entries, entry);
+  petrel_sorted_array_items_changed (G_LIST_MODEL (self), properties[PROP_N_ITEMS],
+                                     position, 1, 0);
 
   return TRUE;
 }
@@ -417,7 +326,7 @@ petrel_contact_list_lookup (PetrelContactList *self,
   g_return_val_if_fail (PETREL_IS_CONTACT_LIST (self), NULL);
   g_return_val_if_fail (jid != NULL, NULL);
 
-  entry = g_hash_table_lookup (self->by_jid, jid);
+  entry = petrel_sorted_array_lookup (&self->entries, jid);
 
   return entry != NULL ? entry->contact : NULL;
 }
@@ -444,12 +353,8 @@ petrel_contact_list_replace (PetrelContactList *self,
   g_return_if_fail (PETREL_IS_CONTACT_LIST (self));
   g_return_if_fail (contacts != NULL);
 
-  old_n = self->entries->len;
-  old_by_jid = g_steal_pointer (&self->by_jid);
-  old_entries = g_steal_pointer (&self->entries);
-  g_ptr_array_set_free_func (old_entries, NULL);
-  self->by_jid = g_hash_table_new (g_str_hash, g_str_equal);
-  self->entries = g_ptr_array_new_with_free_func (entry_free);
+  old_n = petrel_sorted_array_get_length (&self->entries);
+  old_entries = petrel_sorted_array_steal_all (&self->entries, &old_by_jid);
 
   self->batch = TRUE;
   for (guint i = 0; i < contacts->len; i++)
@@ -458,7 +363,7 @@ petrel_contact_list_replace (PetrelContactList *self,
       const char *jid = petrel_contact_get_jid (contact);
       Entry *entry;
 
-      if (g_hash_table_contains (self->by_jid, jid))
+      if (petrel_sorted_array_lookup (&self->entries, jid) != NULL)
         continue;
 
       entry = g_hash_table_lookup (old_by_jid, jid);
@@ -473,8 +378,7 @@ petrel_contact_list_replace (PetrelContactList *self,
         {
           entry = entry_new (self, contact);
         }
-      g_ptr_array_add (self->entries, entry);
-      g_hash_table_insert (self->by_jid, (gpointer) petrel_contact_get_jid (entry->contact), entry);
+      petrel_sorted_array_append_unsorted (&self->entries, entry);
     }
   self->batch = FALSE;
 
@@ -483,9 +387,10 @@ petrel_contact_list_replace (PetrelContactList *self,
   while (g_hash_table_iter_next (&iter, NULL, &value))
     entry_free (value);
 
-  g_ptr_array_sort (self->entries, entry_compare_indirect);
-  if (old_n > 0 || self->entries->len > 0)
-    items_changed (self, 0, old_n, self->entries->len);
+  petrel_sorted_array_sort (&self->entries);
+  if (old_n > 0 || petrel_sorted_array_get_length (&self->entries) > 0)
+    petrel_sorted_array_items_changed (G_LIST_MODEL (self), properties[PROP_N_ITEMS],
+                                       0, old_n, petrel_sorted_array_get_length (&self->entries));
 }
 
 /**
@@ -537,22 +442,23 @@ petrel_contact_list_clear_presence (PetrelContactList *self)
   g_return_if_fail (PETREL_IS_CONTACT_LIST (self));
 
   /* The copy shares the entries: it must not free them. */
-  before = g_ptr_array_copy (self->entries, NULL, NULL);
+  before = g_ptr_array_copy (self->entries.items, NULL, NULL);
   g_ptr_array_set_free_func (before, NULL);
 
   self->batch = TRUE;
-  for (guint i = 0; i < self->entries->len; i++)
+  for (guint i = 0; i < before->len; i++)
     {
-      Entry *entry = g_ptr_array_index (self->entries, i);
+      Entry *entry = g_ptr_array_index (before, i);
 
       petrel_contact_clear_presence (entry->contact);
       entry_update_key (entry);
     }
   self->batch = FALSE;
 
-  g_ptr_array_sort (self->entries, entry_compare_indirect);
+  petrel_sorted_array_sort (&self->entries);
   for (guint i = 0; i < before->len && !moved; i++)
-    moved = g_ptr_array_index (before, i) != g_ptr_array_index (self->entries, i);
+    moved = g_ptr_array_index (before, i) != petrel_sorted_array_get (&self->entries, i);
   if (moved)
-    items_changed (self, 0, self->entries->len, self->entries->len);
+    petrel_sorted_array_items_changed (G_LIST_MODEL (self), properties[PROP_N_ITEMS],
+                                       0, before->len, before->len);
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "petrel-conversation-list.h"
+#include "petrel-sorted-array.h"
 
 typedef struct
 {
@@ -31,8 +32,7 @@ struct _PetrelConversationList
 {
   GObject parent_instance;
 
-  GPtrArray *entries;  /* Entry, sorted; owns them */
-  GHashTable *by_key;  /* Entry.key → Entry */
+  PetrelSortedArray entries; /* Entry, sorted, by Entry.key; owns them */
   guint total_unread;
 };
 
@@ -45,7 +45,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void list_model_iface_init (GListModelInterface *iface);
+PETREL_SORTED_ARRAY_DEFINE_LIST_MODEL (PETREL_CONVERSATION_LIST, entries, PETREL_TYPE_CONVERSATION)
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (PetrelConversationList, petrel_conversation_list, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
@@ -65,9 +65,13 @@ make_key (const char *account,
 }
 
 static int
-entry_compare (const Entry *a,
-               const Entry *b)
+entry_compare (gconstpointer data_a,
+               gconstpointer data_b,
+               gpointer      user_data)
 {
+  const Entry *a = data_a;
+  const Entry *b = data_b;
+
   if (a->last_activity != b->last_activity)
     return a->last_activity > b->last_activity ? -1 : 1;
 
@@ -94,6 +98,14 @@ entry_new (PetrelConversationList *self,
   return entry;
 }
 
+static const char *
+entry_get_key (gconstpointer data)
+{
+  const Entry *entry = data;
+
+  return entry->key;
+}
+
 static void
 entry_free (gpointer data)
 {
@@ -104,50 +116,6 @@ entry_free (gpointer data)
   g_object_unref (entry->conversation);
   g_free (entry->key);
   g_free (entry);
-}
-
-/* The first position whose entry does not sort before @entry. */
-static guint
-lower_bound (PetrelConversationList *self,
-             const Entry            *entry)
-{
-  guint lo = 0;
-  guint hi = self->entries->len;
-
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (entry_compare (g_ptr_array_index (self->entries, mid), entry) < 0)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-
-  return lo;
-}
-
-static guint
-entry_position (PetrelConversationList *self,
-                const Entry            *entry)
-{
-  guint position = lower_bound (self, entry);
-
-  g_assert (position < self->entries->len);
-  g_assert (g_ptr_array_index (self->entries, position) == entry);
-
-  return position;
-}
-
-static void
-items_changed (PetrelConversationList *self,
-               guint                   position,
-               guint                   removed,
-               guint                   added)
-{
-  g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
-  if (removed != added)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
 
 static void
@@ -171,7 +139,7 @@ lookup_entry (PetrelConversationList *self,
 {
   g_autofree char *key = make_key (account, peer);
 
-  return g_hash_table_lookup (self->by_key, key);
+  return petrel_sorted_array_lookup (&self->entries, key);
 }
 
 static Entry *
@@ -194,22 +162,10 @@ last_activity_cb (PetrelConversation *conversation,
 {
   PetrelConversationList *self = user_data;
   Entry *entry = entry_of (self, conversation);
-  guint old_position = entry_position (self, entry);
-  guint new_position;
+  guint old_position = petrel_sorted_array_position (&self->entries, entry);
 
   entry->last_activity = petrel_conversation_get_last_activity (conversation);
-  g_ptr_array_steal_index (self->entries, old_position);
-  new_position = lower_bound (self, entry);
-  if (new_position == old_position)
-    {
-      g_ptr_array_insert (self->entries, new_position, entry);
-      return;
-    }
-
-  /* Each signal describes the list as it is when it is emitted. */
-  g_list_model_items_changed (G_LIST_MODEL (self), old_position, 1, 0);
-  g_ptr_array_insert (self->entries, new_position, entry);
-  g_list_model_items_changed (G_LIST_MODEL (self), new_position, 0, 1);
+  petrel_sorted_array_reposition (&self->entries, old_position, G_LIST_MODEL (self));
 }
 
 static void
@@ -225,48 +181,12 @@ unread_cb (PetrelConversation *conversation,
   add_to_total (self, old_unread, entry->unread);
 }
 
-static GType
-list_get_item_type (GListModel *model)
-{
-  return PETREL_TYPE_CONVERSATION;
-}
-
-static guint
-list_get_n_items (GListModel *model)
-{
-  return PETREL_CONVERSATION_LIST (model)->entries->len;
-}
-
-static gpointer
-list_get_item (GListModel *model,
-               guint       position)
-{
-  PetrelConversationList *self = PETREL_CONVERSATION_LIST (model);
-  Entry *entry;
-
-  if (position >= self->entries->len)
-    return NULL;
-
-  entry = g_ptr_array_index (self->entries, position);
-
-  return g_object_ref (entry->conversation);
-}
-
-static void
-list_model_iface_init (GListModelInterface *iface)
-{
-  iface->get_item_type = list_get_item_type;
-  iface->get_n_items = list_get_n_items;
-  iface->get_item = list_get_item;
-}
-
 static void
 petrel_conversation_list_dispose (GObject *object)
 {
   PetrelConversationList *self = PETREL_CONVERSATION_LIST (object);
 
-  g_hash_table_remove_all (self->by_key);
-  g_ptr_array_set_size (self->entries, 0);
+  petrel_sorted_array_remove_all (&self->entries);
 
   G_OBJECT_CLASS (petrel_conversation_list_parent_class)->dispose (object);
 }
@@ -276,8 +196,7 @@ petrel_conversation_list_finalize (GObject *object)
 {
   PetrelConversationList *self = PETREL_CONVERSATION_LIST (object);
 
-  g_hash_table_unref (self->by_key);
-  g_ptr_array_unref (self->entries);
+  petrel_sorted_array_clear (&self->entries);
 
   G_OBJECT_CLASS (petrel_conversation_list_parent_class)->finalize (object);
 }
@@ -292,7 +211,7 @@ petrel_conversation_list_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_N_ITEMS: g_value_set_uint (value, self->entries->len); break;
+    case PROP_N_ITEMS: g_value_set_uint (value, petrel_sorted_array_get_length (&self->entries)); break;
     case PROP_TOTAL_UNREAD: g_value_set_uint (value, self->total_unread); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -316,8 +235,8 @@ petrel_conversation_list_class_init (PetrelConversationListClass *klass)
 static void
 petrel_conversation_list_init (PetrelConversationList *self)
 {
-  self->entries = g_ptr_array_new_with_free_func (entry_free);
-  self->by_key = g_hash_table_new (g_str_hash, g_str_equal);
+  petrel_sorted_array_init (&self->entries, entry_compare, NULL, entry_free,
+                            G_STRUCT_OFFSET (Entry, conversation), entry_get_key);
 }
 
 PetrelConversationList *
@@ -372,10 +291,9 @@ petrel_conversation_list_upsert (PetrelConversationList *self,
     }
 
   entry = entry_new (self, conversation);
-  position = lower_bound (self, entry);
-  g_ptr_array_insert (self->entries, position, entry);
-  g_hash_table_insert (self->by_key, entry->key, entry);
-  items_changed (self, position, 0, 1);
+  position = petrel_sorted_array_insert (&self->entries, entry);
+  petrel_sorted_array_items_changed (G_LIST_MODEL (self), properties[PROP_N_ITEMS],
+                                     position, 0, 1);
   add_to_total (self, 0, entry->unread);
 
   return conversation;
@@ -398,11 +316,10 @@ petrel_conversation_list_remove (PetrelConversationList *self,
   if (entry == NULL)
     return FALSE;
 
-  position = entry_position (self, entry);
   unread = entry->unread;
-  g_hash_table_remove (self->by_key, entry->key);
-  g_ptr_array_remove_index (self->entries, position);
-  items_changed (self, position, 1, 0);
+  position = petrel_sorted_array_remove (&self->entries, entry);
+  petrel_sorted_array_items_changed (G_LIST_MODEL (self), properties[PROP_N_ITEMS],
+                                     position, 1, 0);
   add_to_total (self, unread, 0);
 
   return TRUE;

@@ -1428,3 +1428,89 @@ scripted_peer_get_last_id (ScriptedPeer *self)
 
   return self->last_id;
 }
+
+void
+scripted_peer_script_starttls (ScriptedPeer *peer,
+                               const char   *plain_header,
+                               const char   *features,
+                               const char   *secure_header)
+{
+  scripted_peer_expect_open (peer, plain_header);
+  scripted_peer_send_open (peer, features);
+  scripted_peer_expect (peer, "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+  scripted_peer_send (peer, "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+  scripted_peer_start_tls (peer);
+  scripted_peer_expect_open (peer, secure_header);
+}
+
+/* ScriptedFixture */
+
+void
+scripted_fixture_set_up (ScriptedFixture *f,
+                         gconstpointer    data)
+{
+  f->peer = scripted_peer_new ();
+  f->log = g_ptr_array_new_with_free_func (g_free);
+}
+
+void
+scripted_fixture_tear_down (ScriptedFixture *f,
+                            gconstpointer    data)
+{
+  g_clear_object (&f->client);
+  g_clear_object (&f->stream);
+  g_clear_object (&f->connector);
+  g_clear_pointer (&f->peer, scripted_peer_free);
+  g_clear_error (&f->error);
+  g_clear_error (&f->disconnect_error);
+  g_clear_pointer (&f->log, g_ptr_array_unref);
+
+  /* Let cancelled operations finish before the next test. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+fixture_log_cb (gboolean    incoming,
+                const char *text,
+                gpointer    user_data)
+{
+  ScriptedFixture *f = user_data;
+
+  g_ptr_array_add (f->log, g_strconcat (incoming ? "<< " : ">> ", text, NULL));
+}
+
+static void
+fixture_connect_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  ScriptedFixture *f = user_data;
+
+  f->stream = xmpp_connector_connect_finish (XMPP_CONNECTOR (source), result, &f->error);
+  f->done = TRUE;
+}
+
+void
+scripted_fixture_start_connector (ScriptedFixture     *f,
+                                  XmppConnectorConfig *config)
+{
+  config->log_func = fixture_log_cb;
+  config->log_data = f;
+  f->connector = xmpp_connector_new (config);
+  xmpp_connector_set_stream_for_testing (f->connector, scripted_peer_get_client_stream (f->peer));
+  xmpp_connector_connect_async (f->connector, NULL, fixture_connect_cb, f);
+}
+
+gboolean
+scripted_fixture_log_contains (ScriptedFixture *f,
+                               const char      *needle)
+{
+  for (guint i = 0; i < f->log->len; i++)
+    {
+      if (strstr (g_ptr_array_index (f->log, i), needle) != NULL)
+        return TRUE;
+    }
+
+  return FALSE;
+}

@@ -42,6 +42,8 @@
 
 #include <gio/gio.h>
 
+#include "xmpp-client.h"
+#include "xmpp-connector.h"
 #include "xmpp-node.h"
 
 G_BEGIN_DECLS
@@ -177,5 +179,51 @@ gboolean scripted_match (const XmppNode *pattern,
 XmppNode *scripted_parse (const char *pattern) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScriptedPeer, scripted_peer_free)
+
+/*
+ * scripted_peer_script_starttls:
+ * @plain_header: the client's first stream header
+ * @features: the features of the plain stream (STARTTLS and any bait)
+ * @secure_header: the client's header on the TLS stream
+ *
+ * The first stream, STARTTLS and the handshake, up to the secure header.
+ */
+void scripted_peer_script_starttls (ScriptedPeer *peer,
+                                    const char   *plain_header,
+                                    const char   *features,
+                                    const char   *secure_header);
+
+/*
+ * ScriptedFixture: a GTest fixture for running the real XmppConnector, and
+ * then an XmppClient, against a fresh ScriptedPeer.
+ */
+typedef struct
+{
+  ScriptedPeer  *peer;
+  XmppConnector *connector;
+  GPtrArray     *log; /* "<< …" incoming, ">> …" outgoing */
+  gboolean       done; /* the connector finished: stream or error is set */
+  XmppStream    *stream;
+  GError        *error;
+  XmppClient    *client;
+  gboolean       disconnected; /* for tests that watch the client */
+  GError        *disconnect_error;
+} ScriptedFixture;
+
+void scripted_fixture_set_up (ScriptedFixture *f,
+                              gconstpointer    data);
+/* Frees everything and lets cancelled operations finish. */
+void scripted_fixture_tear_down (ScriptedFixture *f,
+                                 gconstpointer    data);
+/*
+ * Starts a connector made from @config (its log goes to f->log) on the
+ * peer's pipe; when it finishes it sets f->stream or f->error, then
+ * f->done.
+ */
+void     scripted_fixture_start_connector (ScriptedFixture     *f,
+                                           XmppConnectorConfig *config);
+/* Returns: whether any line of the protocol log contains @needle */
+gboolean scripted_fixture_log_contains (ScriptedFixture *f,
+                                        const char      *needle);
 
 G_END_DECLS

@@ -67,16 +67,7 @@
   "<field type='fixed'><value>Thank you</value></field>"                           \
   "</x></query></iq>"
 
-typedef struct
-{
-  ScriptedPeer  *peer;
-  XmppConnector *connector;
-  GPtrArray     *log;
-  gboolean       done;
-  XmppStream    *stream;
-  GError        *error;
-  XmppClient    *client;
-} Fixture;
+typedef ScriptedFixture Fixture;
 
 typedef struct
 {
@@ -85,39 +76,6 @@ typedef struct
   gboolean              ok;
   GError               *error;
 } Result;
-
-static void
-log_cb (gboolean    incoming,
-        const char *text,
-        gpointer    user_data)
-{
-  Fixture *f = user_data;
-
-  g_ptr_array_add (f->log, g_strconcat (incoming ? "<< " : ">> ", text, NULL));
-}
-
-static void
-fixture_set_up (Fixture      *f,
-                gconstpointer data)
-{
-  f->peer = scripted_peer_new ();
-  f->log = g_ptr_array_new_with_free_func (g_free);
-}
-
-static void
-fixture_tear_down (Fixture      *f,
-                   gconstpointer data)
-{
-  g_clear_object (&f->client);
-  g_clear_object (&f->stream);
-  g_clear_object (&f->connector);
-  g_clear_pointer (&f->peer, scripted_peer_free);
-  g_clear_error (&f->error);
-  g_clear_pointer (&f->log, g_ptr_array_unref);
-
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
 
 static void
 result_clear (Result *r)
@@ -129,17 +87,6 @@ result_clear (Result *r)
 }
 
 static void
-connect_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Fixture *f = user_data;
-
-  f->stream = xmpp_connector_connect_finish (XMPP_CONNECTOR (source), result, &f->error);
-  f->done = TRUE;
-}
-
-static void
 start_register_connector (Fixture    *f,
                           const char *jid_text)
 {
@@ -148,27 +95,18 @@ start_register_connector (Fixture    *f,
     .jid = jid,
     .ca_file = scripted_peer_get_ca_file (),
     .timeout_seconds = SCRIPTED_PEER_TIMEOUT_SECONDS,
-    .log_func = log_cb,
-    .log_data = f,
     .register_only = TRUE,
   };
 
   g_assert_nonnull (jid);
-  f->connector = xmpp_connector_new (&config);
-  xmpp_connector_set_stream_for_testing (f->connector, scripted_peer_get_client_stream (f->peer));
-  xmpp_connector_connect_async (f->connector, NULL, connect_cb, f);
+  scripted_fixture_start_connector (f, &config);
 }
 
 static void
 script_starttls (ScriptedPeer *peer,
                  const char   *secure_header)
 {
-  scripted_peer_expect_open (peer, OPEN_PLAIN);
-  scripted_peer_send_open (peer, FEATURE_STARTTLS);
-  scripted_peer_expect (peer, "<starttls xmlns=" NS_TLS_Q "/>");
-  scripted_peer_send (peer, "<proceed xmlns=" NS_TLS_Q "/>");
-  scripted_peer_start_tls (peer);
-  scripted_peer_expect_open (peer, secure_header);
+  scripted_peer_script_starttls (peer, OPEN_PLAIN, FEATURE_STARTTLS, secure_header);
 }
 
 /* Connects in register mode and makes the client on @client_jid. */
@@ -234,19 +172,6 @@ get_fields (Fixture    *f,
   scripted_peer_expect (f->peer, EXPECT_GET);
   scripted_peer_send (f->peer, answer);
   scripted_peer_run_until (f->peer, &r->done);
-}
-
-static gboolean
-log_contains (Fixture    *f,
-              const char *needle)
-{
-  for (guint i = 0; i < f->log->len; i++)
-    {
-      if (strstr (g_ptr_array_index (f->log, i), needle) != NULL)
-        return TRUE;
-    }
-
-  return FALSE;
 }
 
 static void
@@ -399,8 +324,8 @@ test_legacy_fields (Fixture      *f,
 
   assert_no_authentication (f);
   /* The protocol log shows the exchange, never the password. */
-  g_assert_true (log_contains (f, ">> <iq type='set'"));
-  g_assert_false (log_contains (f, PASSWORD));
+  g_assert_true (scripted_fixture_log_contains (f, ">> <iq type='set'"));
+  g_assert_false (scripted_fixture_log_contains (f, PASSWORD));
   result_clear (&r);
 }
 
@@ -451,7 +376,7 @@ test_data_form_echoes_form_type (Fixture      *f,
   g_assert_true (s.ok);
   assert_no_authentication (f);
   /* The protocol log must not show the password in the form either. */
-  g_assert_false (log_contains (f, PASSWORD));
+  g_assert_false (scripted_fixture_log_contains (f, PASSWORD));
 
   result_clear (&s);
   result_clear (&r);
@@ -655,7 +580,7 @@ test_change_password_and_cancel (Fixture      *f,
   g_assert_no_error (r.error);
   g_assert_true (r.ok);
   result_clear (&r);
-  g_assert_false (log_contains (f, "n3w-pass"));
+  g_assert_false (scripted_fixture_log_contains (f, "n3w-pass"));
 
   xmpp_register_cancel_async (f->client, NULL, bool_cb, &r);
   scripted_peer_expect (f->peer, "<iq type='set' id='*'><query xmlns=" NS_REG_Q "><remove/></query></iq>");
@@ -715,7 +640,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(name) \
-  g_test_add ("/register/" #name, Fixture, NULL, fixture_set_up, test_##name, fixture_tear_down)
+  g_test_add ("/register/" #name, Fixture, NULL, scripted_fixture_set_up, test_##name, scripted_fixture_tear_down)
 
   ADD (register_mode_stops_after_tls);
   ADD (register_mode_with_user_jid);

@@ -51,64 +51,7 @@
   "<iq type='error' to='" to "' id='" id "'><error type='cancel'>" \
   "<service-unavailable xmlns=" NS_STZ_Q "/></error></iq>"
 
-typedef struct
-{
-  ScriptedPeer  *peer;
-  XmppConnector *connector;
-  GPtrArray     *log; /* "<< …" incoming, ">> …" outgoing */
-  gboolean       done;
-  XmppStream    *stream;
-  GError        *error;
-  XmppClient    *client;
-  gboolean       disconnected;
-  GError        *disconnect_error;
-} Fixture;
-
-static void
-log_cb (gboolean    incoming,
-        const char *text,
-        gpointer    user_data)
-{
-  Fixture *f = user_data;
-
-  g_ptr_array_add (f->log, g_strconcat (incoming ? "<< " : ">> ", text, NULL));
-}
-
-static void
-fixture_set_up (Fixture      *f,
-                gconstpointer data)
-{
-  f->peer = scripted_peer_new ();
-  f->log = g_ptr_array_new_with_free_func (g_free);
-}
-
-static void
-fixture_tear_down (Fixture      *f,
-                   gconstpointer data)
-{
-  g_clear_object (&f->client);
-  g_clear_object (&f->stream);
-  g_clear_object (&f->connector);
-  g_clear_pointer (&f->peer, scripted_peer_free);
-  g_clear_error (&f->error);
-  g_clear_error (&f->disconnect_error);
-  g_clear_pointer (&f->log, g_ptr_array_unref);
-
-  /* Let cancelled operations finish before the next test. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static void
-connect_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Fixture *f = user_data;
-
-  f->stream = xmpp_connector_connect_finish (XMPP_CONNECTOR (source), result, &f->error);
-  f->done = TRUE;
-}
+typedef ScriptedFixture Fixture;
 
 /* Starts the real connector on the peer's pipe. */
 static void
@@ -123,14 +66,10 @@ start_connector (Fixture    *f,
     .ca_file = ca_file,
     .resource = "petrel",
     .timeout_seconds = SCRIPTED_PEER_TIMEOUT_SECONDS,
-    .log_func = log_cb,
-    .log_data = f,
   };
 
   g_assert_nonnull (jid);
-  f->connector = xmpp_connector_new (&config);
-  xmpp_connector_set_stream_for_testing (f->connector, scripted_peer_get_client_stream (f->peer));
-  xmpp_connector_connect_async (f->connector, NULL, connect_cb, f);
+  scripted_fixture_start_connector (f, &config);
 }
 
 static void
@@ -144,13 +83,9 @@ connect_and_wait (Fixture *f)
 static void
 script_starttls (ScriptedPeer *peer)
 {
-  scripted_peer_expect_open (peer, OPEN_PLAIN);
   /* Mechanisms before TLS are bait: the client must not use them. */
-  scripted_peer_send_open (peer, FEATURE_STARTTLS MECHANISMS (MECH ("PLAIN")));
-  scripted_peer_expect (peer, EXPECT_STARTTLS);
-  scripted_peer_send (peer, PROCEED);
-  scripted_peer_start_tls (peer);
-  scripted_peer_expect_open (peer, OPEN_SECURE);
+  scripted_peer_script_starttls (peer, OPEN_PLAIN, FEATURE_STARTTLS MECHANISMS (MECH ("PLAIN")),
+                                 OPEN_SECURE);
 }
 
 static void
@@ -168,19 +103,6 @@ script_client_gives_up (ScriptedPeer *peer)
 {
   scripted_peer_expect_close (peer);
   scripted_peer_expect_eof (peer);
-}
-
-static gboolean
-log_contains (Fixture    *f,
-              const char *needle)
-{
-  for (guint i = 0; i < f->log->len; i++)
-    {
-      if (strstr (g_ptr_array_index (f->log, i), needle) != NULL)
-        return TRUE;
-    }
-
-  return FALSE;
 }
 
 static guint
@@ -234,7 +156,7 @@ test_starttls_not_offered_sends_no_credentials (Fixture      *f,
 
   assert_no_credentials_sent (f);
   g_assert_cmpuint (scripted_peer_get_received (f->peer)->len, ==, 1);
-  g_assert_false (log_contains (f, PASSWORD));
+  g_assert_false (scripted_fixture_log_contains (f, PASSWORD));
 }
 
 static void
@@ -328,12 +250,12 @@ test_starttls_then_scram_login_binds (Fixture      *f,
   g_assert_false (scripted_peer_received_contains (f->peer, PASSWORD));
 
   /* The protocol log shows the exchange but never a SASL payload. */
-  g_assert_true (log_contains (f, ">> <auth"));
-  g_assert_true (log_contains (f, "[masked]"));
+  g_assert_true (scripted_fixture_log_contains (f, ">> <auth"));
+  g_assert_true (scripted_fixture_log_contains (f, "[masked]"));
   /* 12 bytes, so the base64 is also a prefix of the whole payload's. */
   scram_b64 = g_base64_encode ((const guchar *) "y,,n=" USER ",", 12);
-  g_assert_false (log_contains (f, scram_b64));
-  g_assert_false (log_contains (f, PASSWORD));
+  g_assert_false (scripted_fixture_log_contains (f, scram_b64));
+  g_assert_false (scripted_fixture_log_contains (f, PASSWORD));
 }
 
 /* RFC 5802 §6 with XEP-0440: -PLUS with tls-exporter (RFC 9266) on
@@ -458,7 +380,7 @@ test_plain_only_when_no_scram (Fixture      *f,
   g_assert_no_error (f->error);
   scripted_peer_run (f->peer);
   g_assert_cmpstr (xmpp_connector_get_mechanism (f->connector), ==, "PLAIN");
-  g_assert_false (log_contains (f, b64));
+  g_assert_false (scripted_fixture_log_contains (f, b64));
 }
 
 /* RFC 6120 §5.4.3.3: whatever arrives with <proceed/> before the handshake
@@ -486,9 +408,9 @@ test_bytes_before_tls_handshake_discarded (Fixture      *f,
   scripted_peer_run (f->peer);
 
   g_assert_cmpstr (xmpp_connector_get_mechanism (f->connector), ==, "SCRAM-SHA-256");
-  g_assert_true (log_contains (f, "<< <proceed"));
-  g_assert_false (log_contains (f, "injected"));
-  g_assert_false (log_contains (f, "<mechanism>PLAIN</mechanism>"));
+  g_assert_true (scripted_fixture_log_contains (f, "<< <proceed"));
+  g_assert_false (scripted_fixture_log_contains (f, "injected"));
+  g_assert_false (scripted_fixture_log_contains (f, "<mechanism>PLAIN</mechanism>"));
 }
 
 /* ------------------------------------------------------------------ */
@@ -765,7 +687,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(name) \
-  g_test_add ("/scripted/" #name, Fixture, NULL, fixture_set_up, test_##name, fixture_tear_down)
+  g_test_add ("/scripted/" #name, Fixture, NULL, scripted_fixture_set_up, test_##name, scripted_fixture_tear_down)
 
   ADD (starttls_not_offered_sends_no_credentials);
   ADD (starttls_refused_sends_no_credentials);
