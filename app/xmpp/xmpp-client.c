@@ -433,11 +433,7 @@ dispatch (XmppClient *self,
 
   if (xmpp_node_is (stanza, "error", XMPP_NS_STREAM))
     {
-      XmppNode *condition = xmpp_node_get_n_children (stanza) > 0
-                              ? xmpp_node_get_child_at (stanza, 0) : NULL;
-      g_autoptr(GError) error =
-        g_error_new (XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_CONDITION, "Server error: %s",
-                     condition ? xmpp_node_get_name (condition) : "undefined-condition");
+      g_autoptr(GError) error = xmpp_stream_error_from_node (stanza);
 
       disconnected (self, error);
       return;

@@ -329,35 +329,10 @@ static gboolean
 handle_stream_error (XmppConnector  *self,
                      const XmppNode *stanza)
 {
-  const char *condition = "undefined-condition";
-  const char *text = NULL;
-
   if (!xmpp_node_is (stanza, "error", XMPP_NS_STREAM))
     return FALSE;
 
-  for (guint i = 0; i < xmpp_node_get_n_children (stanza); i++)
-    {
-      XmppNode *child = xmpp_node_get_child_at (stanza, i);
-
-      if (g_strcmp0 (xmpp_node_get_ns (child), XMPP_NS_STREAMS) != 0)
-        continue;
-      if (g_str_equal (xmpp_node_get_name (child), "text"))
-        text = xmpp_node_get_text (child);
-      else
-        condition = xmpp_node_get_name (child);
-    }
-
-  if (text != NULL && *text != '\0')
-    {
-      g_autofree char *shortened = g_utf8_make_valid (text, MIN (strlen (text), 200));
-
-      fail_with (self, XMPP_STREAM_ERROR_CONDITION, "Server error: %s (%s)", condition, shortened);
-    }
-  else
-    {
-      fail_with (self, XMPP_STREAM_ERROR_CONDITION, "Server error: %s", condition);
-    }
-
+  fail (self, xmpp_stream_error_from_node (stanza));
   return TRUE;
 }
 
@@ -697,19 +672,13 @@ static void
 handle_sasl_failure (XmppConnector *self,
                      XmppNode      *failure)
 {
-  const char *condition = "not-authorized";
-  const char *text = NULL;
+  const char *condition, *text;
+  g_autofree char *message = NULL;
   XmppSaslError code;
 
-  for (guint i = 0; i < xmpp_node_get_n_children (failure); i++)
-    {
-      XmppNode *child = xmpp_node_get_child_at (failure, i);
-
-      if (g_str_equal (xmpp_node_get_name (child), "text"))
-        text = xmpp_node_get_text (child);
-      else
-        condition = xmpp_node_get_name (child);
-    }
+  xmpp_error_element_parse (failure, NULL, &condition, &text);
+  if (condition == NULL)
+    condition = "not-authorized";
 
   /* RFC 6120 §6.5: credentials the server rejected.  No other mechanism is
    * tried afterwards: a weaker one would only hand the password to whoever
@@ -719,17 +688,8 @@ handle_sasl_failure (XmppConnector *self,
            ? XMPP_SASL_ERROR_NOT_AUTHORIZED
            : XMPP_SASL_ERROR_FAILURE;
 
-  if (text != NULL && *text != '\0')
-    {
-      g_autofree char *shortened = g_utf8_make_valid (text, MIN (strlen (text), 200));
-
-      fail (self, g_error_new (XMPP_SASL_ERROR, code, "Authentication failed: %s (%s)",
-                               condition, shortened));
-    }
-  else
-    {
-      fail (self, g_error_new (XMPP_SASL_ERROR, code, "Authentication failed: %s", condition));
-    }
+  message = xmpp_error_format (condition, text);
+  fail (self, g_error_new (XMPP_SASL_ERROR, code, "Authentication failed: %s", message));
 }
 
 static void

@@ -56,48 +56,81 @@ xmpp_stanza_error_to_condition (XmppStanzaError code)
   return conditions[code];
 }
 
+void
+xmpp_error_element_parse (const XmppNode  *element,
+                          const char      *ns,
+                          const char     **condition,
+                          const char     **text)
+{
+  g_return_if_fail (condition != NULL && text != NULL);
+
+  *condition = NULL;
+  *text = NULL;
+
+  for (guint i = 0; element != NULL && i < xmpp_node_get_n_children (element); i++)
+    {
+      XmppNode *child = xmpp_node_get_child_at (element, i);
+
+      if (ns != NULL && g_strcmp0 (xmpp_node_get_ns (child), ns) != 0)
+        continue;
+      if (g_str_equal (xmpp_node_get_name (child), "text"))
+        *text = xmpp_node_get_text (child);
+      else if (*condition == NULL)
+        *condition = xmpp_node_get_name (child);
+    }
+
+  if (*text != NULL && **text == '\0')
+    *text = NULL;
+}
+
+char *
+xmpp_error_format (const char *condition,
+                   const char *text)
+{
+  g_autofree char *shortened = NULL;
+
+  g_return_val_if_fail (condition != NULL, NULL);
+
+  if (text == NULL)
+    return g_strdup (condition);
+
+  shortened = g_utf8_make_valid (text, MIN (strlen (text), 200));
+  return g_strdup_printf ("%s (%s)", condition, shortened);
+}
+
 GError *
 xmpp_stanza_error_from_node (const XmppNode *stanza)
 {
-  XmppNode *error;
-  const char *condition = NULL;
-  const char *text = NULL;
+  const char *condition, *text;
+  g_autofree char *message = NULL;
+  XmppStanzaError code;
 
   g_return_val_if_fail (stanza != NULL, NULL);
 
-  error = xmpp_node_get_child (stanza, "error", NULL);
-  if (error != NULL)
-    {
-      for (guint i = 0; i < xmpp_node_get_n_children (error); i++)
-        {
-          XmppNode *child = xmpp_node_get_child_at (error, i);
-
-          if (g_strcmp0 (xmpp_node_get_ns (child), XMPP_NS_STANZAS) != 0)
-            continue;
-          if (g_str_equal (xmpp_node_get_name (child), "text"))
-            text = xmpp_node_get_text (child);
-          else if (condition == NULL)
-            condition = xmpp_node_get_name (child);
-        }
-    }
+  xmpp_error_element_parse (xmpp_node_get_child (stanza, "error", NULL), XMPP_NS_STANZAS,
+                            &condition, &text);
+  code = xmpp_stanza_error_from_condition (condition);
 
   /* The condition name is a known token; the server's text is shown as
-   * data, cut short so a hostile server cannot flood the user's screen. */
-  if (text != NULL && *text != '\0')
-    {
-      g_autofree char *shortened = g_utf8_make_valid (text, MIN (strlen (text), 200));
-      return g_error_new (XMPP_STANZA_ERROR,
-                          xmpp_stanza_error_from_condition (condition),
-                          "%s (%s)",
-                          condition ? condition : "undefined-condition",
-                          shortened);
-    }
+   * data (xmpp_error_format()). */
+  message = text != NULL ? xmpp_error_format (condition ? condition : "undefined-condition", text)
+                         : g_strdup (xmpp_stanza_error_to_condition (code));
 
-  return g_error_new (XMPP_STANZA_ERROR,
-                      xmpp_stanza_error_from_condition (condition),
-                      "%s",
-                      condition ? xmpp_stanza_error_to_condition (xmpp_stanza_error_from_condition (condition))
-                                : "undefined-condition");
+  return g_error_new_literal (XMPP_STANZA_ERROR, code, message);
+}
+
+GError *
+xmpp_stream_error_from_node (const XmppNode *stream_error)
+{
+  const char *condition, *text;
+  g_autofree char *message = NULL;
+
+  g_return_val_if_fail (stream_error != NULL, NULL);
+
+  xmpp_error_element_parse (stream_error, XMPP_NS_STREAMS, &condition, &text);
+  message = xmpp_error_format (condition ? condition : "undefined-condition", text);
+
+  return g_error_new (XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_CONDITION, "Server error: %s", message);
 }
 
 static XmppNode *

@@ -78,6 +78,41 @@ const char *xmpp_stanza_error_to_condition (XmppStanzaError code);
 GError *xmpp_stanza_error_from_node (const XmppNode *stanza);
 
 /**
+ * xmpp_error_element_parse:
+ * @element: an <error/> (stanza or stream) or SASL <failure/>
+ * @ns: (nullable): the namespace of the conditions, %NULL for any
+ * @condition: (out): the first condition child, %NULL when none
+ * @text: (out): the server's <text/>, %NULL when none or empty
+ *
+ * Reads an RFC 6120 error element (§4.9.2, §6.5, §8.3.2).
+ */
+void xmpp_error_element_parse (const XmppNode  *element,
+                               const char      *ns,
+                               const char     **condition,
+                               const char     **text);
+
+/**
+ * xmpp_error_format:
+ * @text: (nullable): the server's explanation
+ *
+ * The server's text is data from the network: it is shown cut to 200
+ * bytes and made valid UTF-8, so a hostile server cannot flood a message.
+ *
+ * Returns: (transfer full): "condition" or "condition (text)"
+ */
+char *xmpp_error_format (const char *condition,
+                         const char *text) G_GNUC_WARN_UNUSED_RESULT;
+
+/**
+ * xmpp_stream_error_from_node:
+ * @stream_error: a <stream:error/>
+ *
+ * Returns: (transfer full): a XMPP_STREAM_ERROR_CONDITION naming the
+ *   condition and the server's text
+ */
+GError *xmpp_stream_error_from_node (const XmppNode *stream_error);
+
+/**
  * xmpp_stanza_make_error_reply:
  * @stanza: the stanza that failed
  * @type: "cancel", "modify", "auth", "wait" or "continue"
