@@ -7,28 +7,6 @@
 
 #include "xmpp-jid.h"
 
-static char *
-read_password (const char  *path,
-               GError     **error)
-{
-  g_autofree char *contents = NULL;
-  gsize len = 0;
-
-  if (!g_file_get_contents (path, &contents, &len, error))
-    return NULL;
-
-  /* One line: the password, without its line ending. */
-  contents[strcspn (contents, "\r\n")] = '\0';
-  if (*contents == '\0' || strlen (contents) != strnlen (contents, len))
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "The password file %s is empty", path);
-      explicit_bzero (contents, len);
-      return NULL;
-    }
-
-  return g_steal_pointer (&contents);
-}
-
 static int
 account_add (CliContext *ctx,
              int         argc,
@@ -71,7 +49,7 @@ account_add (CliContext *ctx,
     return cli_usage_error ("an account address needs a user name (user@server)");
 
   record.jid = (char *) xmpp_jid_get_bare_string (jid);
-  record.password = read_password (password_file, &error);
+  record.password = cli_read_password (password_file, &error);
   if (record.password == NULL)
     return cli_fail (error);
   record.host = host;

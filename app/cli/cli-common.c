@@ -4,6 +4,7 @@
 #include "cli-common.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "petrel-secrets.h"
 #include "xmpp-error.h"
@@ -317,4 +318,26 @@ cli_format_time (GDateTime *time)
   g_autoptr(GDateTime) utc = g_date_time_to_utc (time);
 
   return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+char *
+cli_read_password (const char  *path,
+                   GError     **error)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &contents, &len, error))
+    return NULL;
+
+  /* One line: the password, without its line ending. */
+  contents[strcspn (contents, "\r\n")] = '\0';
+  if (*contents == '\0' || strlen (contents) != strnlen (contents, len))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "The password file %s is empty", path);
+      explicit_bzero (contents, len);
+      return NULL;
+    }
+
+  return g_steal_pointer (&contents);
 }

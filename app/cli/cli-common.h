@@ -64,6 +64,17 @@ int cli_fail (const GError *error);
 int cli_usage_error (const char *format,
                      ...) G_GNUC_PRINTF (1, 2);
 
+/**
+ * cli_read_password:
+ *
+ * Reads the first line of @path (its line ending dropped).
+ *
+ * Returns: (transfer full) (nullable): the password, %NULL with @error when
+ *   unreadable or empty
+ */
+char *cli_read_password (const char  *path,
+                         GError     **error);
+
 /** Opens the store if needed. */
 gboolean cli_open_store (CliContext  *ctx,
                          GError     **error);

@@ -32,27 +32,6 @@ typedef struct
   char *escaped; /* the password as the writer puts it in text */
 } LogMask;
 
-static char *
-read_password (const char *path,
-               GError    **error)
-{
-  g_autofree char *contents = NULL;
-  gsize            len = 0;
-
-  if (!g_file_get_contents (path, &contents, &len, error))
-    return NULL;
-
-  /* One line: the password, without its line ending. */
-  contents[strcspn (contents, "\r\n")] = '\0';
-  if (*contents == '\0' || strlen (contents) != strnlen (contents, len))
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "The password file %s is empty", path);
-      explicit_bzero (contents, len);
-      return NULL;
-    }
-
-  return g_steal_pointer (&contents);
-}
 
 static void
 wipe (char *secret)
@@ -380,7 +359,7 @@ cli_register (CliContext *ctx,
   if (existing != NULL)
     return cli_usage_error ("the profile already has the account %s", existing->jid);
 
-  password = read_password (password_file, &error);
+  password = cli_read_password (password_file, &error);
   if (password == NULL)
     return cli_fail (error);
 
