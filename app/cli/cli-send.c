@@ -46,10 +46,6 @@ state_cb (PetrelSession *session,
         d->failed++;
       progress (d);
     }
-  else if (d->flush_all)
-    {
-      progress (d);
-    }
 }
 
 static void
@@ -73,8 +69,6 @@ done (Delivery *d)
     }
   if (!d->all_queued)
     return FALSE;
-  if (d->flush_all)
-    return petrel_session_count_pending (d->session) == 0;
 
   return g_hash_table_size (d->waiting) == 0;
 }
@@ -177,6 +171,15 @@ deliver (CliContext *ctx,
       d.all_queued = TRUE;
     }
 
+  /* flush waits for what the outbox holds now, read once. */
+  if (d.flush_all)
+    {
+      g_auto(GStrv) pending = petrel_session_dup_pending_ids (session);
+
+      for (guint i = 0; pending[i] != NULL; i++)
+        g_hash_table_add (d.waiting, g_strdup (pending[i]));
+    }
+
   petrel_session_start (session, PETREL_SESSION_MODE_SEND);
 
   while (!done (&d))
@@ -194,7 +197,7 @@ deliver (CliContext *ctx,
     status = cli_fail (d.error);
   else if (!done (&d))
     {
-      guint queued = d.flush_all ? petrel_session_count_pending (session) : g_hash_table_size (d.waiting);
+      guint queued = g_hash_table_size (d.waiting);
 
       g_printerr ("petrel-cli: queued: %u message%s not delivered yet; they stay in the outbox\n",
                   queued, queued == 1 ? "" : "s");

@@ -168,25 +168,45 @@ petrel_session_messages_attach (PetrelSession *self)
 
 /* Sending */
 
-static XmppNode *
-build_stanza (PetrelSession             *self,
-              const PetrelDbOutboxEntry *entry,
-              GError                   **error)
+static gboolean
+can_send (PetrelSession *self)
 {
-  g_autoptr(XmppJid) to = xmpp_jid_parse (entry->peer, error);
-  XmppNode *message;
+  return self->db != NULL && petrel_session_is_connected (self) &&
+         self->mode != PETREL_SESSION_MODE_QUERY;
+}
 
+/* Puts one outbox message on the wire, unless it is already on its way. */
+static void
+send_queued (PetrelSession *self,
+             gint64         message_id,
+             const char    *peer,
+             const char    *origin_id,
+             const char    *body)
+{
+  g_autoptr(XmppJid) to = NULL;
+  g_autoptr(XmppNode) message = NULL;
+
+  if (origin_id == NULL || g_hash_table_contains (self->in_flight, origin_id))
+    return;
+
+  to = xmpp_jid_parse (peer, NULL);
   if (to == NULL)
-    return NULL;
+    {
+      petrel_db_outbox_mark_failed (self->db, message_id, NULL);
+      emit_state (self, origin_id, PETREL_DB_STATE_FAILED);
+      return;
+    }
 
   /* The origin-id doubles as the stanza id, so receipts, markers, error
    * replies and the archive all name the message the same way. */
-  message = xmpp_message_new_chat (to, entry->message->origin_id, entry->message->body);
-  xmpp_sid_add_origin_id (message, entry->message->origin_id);
+  message = xmpp_message_new_chat (to, origin_id, body);
+  xmpp_sid_add_origin_id (message, origin_id);
   xmpp_receipts_add_request (message);
   xmpp_markers_add_markable (message);
 
-  return message;
+  petrel_db_outbox_note_attempt (self->db, message_id, g_get_real_time (), NULL, NULL);
+  g_hash_table_insert (self->in_flight, g_strdup (origin_id), g_memdup2 (&message_id, sizeof (gint64)));
+  xmpp_client_send (self->client, message);
 }
 
 void
@@ -197,8 +217,7 @@ petrel_session_flush (PetrelSession *self)
 
   g_return_if_fail (PETREL_IS_SESSION (self));
 
-  if (self->db == NULL || !petrel_session_is_connected (self) ||
-      self->mode == PETREL_SESSION_MODE_QUERY)
+  if (!can_send (self))
     return;
 
   entries = petrel_db_outbox_list (self->db, self->account_id, &error);
@@ -211,42 +230,34 @@ petrel_session_flush (PetrelSession *self)
   for (guint i = 0; i < entries->len; i++)
     {
       PetrelDbOutboxEntry *entry = g_ptr_array_index (entries, i);
-      const char *origin_id = entry->message->origin_id;
-      g_autoptr(XmppNode) stanza = NULL;
-      g_autoptr(GError) local_error = NULL;
 
-      if (origin_id == NULL || g_hash_table_contains (self->in_flight, origin_id))
-        continue;
-
-      stanza = build_stanza (self, entry, &local_error);
-      if (stanza == NULL)
-        {
-          petrel_db_outbox_mark_failed (self->db, entry->message->id, NULL);
-          emit_state (self, origin_id, PETREL_DB_STATE_FAILED);
-          continue;
-        }
-
-      petrel_db_outbox_note_attempt (self->db, entry->message->id, g_get_real_time (), NULL, NULL);
-      g_hash_table_insert (self->in_flight, g_strdup (origin_id), g_memdup2 (&entry->message->id, sizeof (gint64)));
-      xmpp_client_send (self->client, stanza);
+      send_queued (self, entry->message->id, entry->peer, entry->message->origin_id,
+                   entry->message->body);
     }
 
   if (!self->sm_active)
     request_confirmation (self);
 }
 
-guint
-petrel_session_count_pending (PetrelSession *self)
+GStrv
+petrel_session_dup_pending_ids (PetrelSession *self)
 {
   g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
-  g_return_val_if_fail (PETREL_IS_SESSION (self), 0);
+  g_return_val_if_fail (PETREL_IS_SESSION (self), NULL);
 
-  if (self->db == NULL)
-    return 0;
+  if (self->db != NULL)
+    entries = petrel_db_outbox_list (self->db, self->account_id, NULL);
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    {
+      PetrelDbOutboxEntry *entry = g_ptr_array_index (entries, i);
 
-  entries = petrel_db_outbox_list (self->db, self->account_id, NULL);
-  return entries ? entries->len : 0;
+      if (entry->message->origin_id != NULL)
+        g_strv_builder_add (builder, entry->message->origin_id);
+    }
+
+  return g_strv_builder_end (builder);
 }
 
 gboolean
@@ -289,10 +300,16 @@ petrel_session_send_message (PetrelSession  *self,
   row.origin_id = origin_id;
   row.local_time = g_get_real_time ();
   row.body = (char *) body;
-  if (!petrel_db_outbox_enqueue (self->db, &row, NULL, error))
+  if (!petrel_db_outbox_enqueue (self->db, &row, &row.id, error))
     return FALSE;
 
-  petrel_session_flush (self);
+  /* Only the new row: whatever else waits went out at connect. */
+  if (can_send (self))
+    {
+      send_queued (self, row.id, xmpp_jid_get_bare_string (jid), origin_id, body);
+      if (!self->sm_active)
+        request_confirmation (self);
+    }
 
   if (out_id != NULL)
     *out_id = g_steal_pointer (&origin_id);

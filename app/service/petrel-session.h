@@ -158,8 +158,13 @@ gboolean petrel_session_send_message (PetrelSession  *self,
  */
 void petrel_session_flush (PetrelSession *self);
 
-/** Returns: how many of the account's messages wait in the outbox */
-guint petrel_session_count_pending (PetrelSession *self);
+/**
+ * petrel_session_dup_pending_ids:
+ *
+ * Returns: (transfer full): the origin-ids of the account's messages
+ *   waiting in the outbox, oldest first
+ */
+GStrv petrel_session_dup_pending_ids (PetrelSession *self);
 
 /**
  * petrel_session_confirm_async:
