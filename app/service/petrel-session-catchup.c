@@ -184,9 +184,8 @@ query_page (GTask *task)
   CatchUp *c = g_task_get_task_data (task);
   g_autoptr(XmppMamQuery) query = xmpp_mam_query_new ();
 
-  if (!petrel_session_is_connected (self))
+  if (!petrel_session_check_connected (self, task))
     {
-      g_task_return_new_error (task, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_CLOSED, "Not connected");
       g_object_unref (task);
       return;
     }

@@ -70,6 +70,10 @@ void petrel_session_emit_message (PetrelSession         *self,
                                   const char            *to,
                                   const char            *type);
 
+/* Completes @task with XMPP_STREAM_ERROR_CLOSED unless connected. */
+gboolean petrel_session_check_connected (PetrelSession *self,
+                                         GTask         *task);
+
 /* petrel-session-messages.c */
 void petrel_session_messages_attach (PetrelSession *self);
 void petrel_session_messages_attach_client (PetrelSession *self);

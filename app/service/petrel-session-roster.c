@@ -207,11 +207,8 @@ petrel_session_fetch_roster_async (PetrelSession       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, petrel_session_fetch_roster_async);
 
-  if (!petrel_session_is_connected (self))
-    {
-      g_task_return_new_error (task, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_CLOSED, "Not connected");
-      return;
-    }
+  if (!petrel_session_check_connected (self, task))
+    return;
 
   /* Only a server that announces versioning gets our version (§2.6.1). */
   if (self->db != NULL && xmpp_client_get_stream_feature (self->client, "ver", NS_ROSTERVER) != NULL)
@@ -265,11 +262,8 @@ begin_change (PetrelSession  *self,
   GError *error = NULL;
   XmppJid *contact;
 
-  if (!petrel_session_is_connected (self))
-    {
-      g_task_return_new_error (task, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_CLOSED, "Not connected");
-      return NULL;
-    }
+  if (!petrel_session_check_connected (self, task))
+    return NULL;
 
   contact = xmpp_jid_parse (jid, &error);
   if (contact == NULL)

@@ -839,9 +839,9 @@ petrel_session_stop_finish (PetrelSession  *self,
 
 /* Requests */
 
-static gboolean
-check_connected (PetrelSession *self,
-                 GTask         *task)
+gboolean
+petrel_session_check_connected (PetrelSession *self,
+                                GTask         *task)
 {
   if (petrel_session_is_connected (self))
     return TRUE;
@@ -879,7 +879,7 @@ petrel_session_ping_async (PetrelSession       *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, petrel_session_ping_async);
-  if (!check_connected (self, task))
+  if (!petrel_session_check_connected (self, task))
     return;
 
   if (jid != NULL && (to = xmpp_jid_parse (jid, &error)) == NULL)
@@ -932,7 +932,7 @@ petrel_session_disco_info_async (PetrelSession       *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, petrel_session_disco_info_async);
-  if (!check_connected (self, task))
+  if (!petrel_session_check_connected (self, task))
     return;
 
   to = jid ? xmpp_jid_parse (jid, &error)
