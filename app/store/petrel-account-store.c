@@ -26,6 +26,9 @@ petrel_account_record_free (PetrelAccountRecord *record)
   g_free (record->host);
   g_free (record->ca_file);
   g_free (record->resource);
+  g_free (record->transport);
+  g_free (record->websocket_url);
+  g_free (record->bosh_url);
   g_free (record);
 }
 
@@ -127,6 +130,10 @@ petrel_account_store_get (PetrelAccountStore  *self,
   record->ca_file = g_key_file_get_string (self->keyfile, jid, "ca-file", NULL);
   record->resource = g_key_file_get_string (self->keyfile, jid, "resource", NULL);
   record->password_in_keyring = g_key_file_get_boolean (self->keyfile, jid, "password-in-keyring", NULL);
+  record->transport = g_key_file_get_string (self->keyfile, jid, "transport", NULL);
+  record->websocket_url = g_key_file_get_string (self->keyfile, jid, "websocket-url", NULL);
+  record->bosh_url = g_key_file_get_string (self->keyfile, jid, "bosh-url", NULL);
+  record->disabled = g_key_file_get_boolean (self->keyfile, jid, "disabled", NULL);
   /* A stale copy in the file never wins over the keyring. */
   if (record->password_in_keyring && record->password != NULL)
     {
@@ -205,6 +212,11 @@ petrel_account_store_add (PetrelAccountStore         *self,
     g_key_file_set_boolean (self->keyfile, jid, "direct-tls", TRUE);
   set_optional (self->keyfile, jid, "ca-file", record->ca_file);
   set_optional (self->keyfile, jid, "resource", record->resource);
+  set_optional (self->keyfile, jid, "transport", record->transport);
+  set_optional (self->keyfile, jid, "websocket-url", record->websocket_url);
+  set_optional (self->keyfile, jid, "bosh-url", record->bosh_url);
+  if (record->disabled)
+    g_key_file_set_boolean (self->keyfile, jid, "disabled", TRUE);
 
   return save (self, error);
 }

@@ -24,6 +24,13 @@ G_BEGIN_DECLS
  *   (petrel_secrets_fill_record() fetches it)
  * @password_in_keyring: the password lives in the Secret Service
  *   (`password-in-keyring=true` in accounts.ini), not in the file
+ * @transport: (nullable): "auto" (or %NULL), "tcp", "websocket" or "bosh":
+ *   how the account connects
+ * @websocket_url: (nullable): a `wss://` URL to use instead of discovering
+ *   one (XEP-0156)
+ * @bosh_url: (nullable): an `https://` BOSH URL to use instead of
+ *   discovering one
+ * @disabled: the account is kept but does not connect (`disabled=true`)
  *
  * The stored settings of one account.  Strings are owned by the record.
  */
@@ -37,6 +44,10 @@ typedef struct
   char *ca_file;
   char *resource;
   gboolean password_in_keyring;
+  char *transport;
+  char *websocket_url;
+  char *bosh_url;
+  gboolean disabled;
 } PetrelAccountRecord;
 
 void petrel_account_record_free (PetrelAccountRecord *record);
