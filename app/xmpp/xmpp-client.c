@@ -949,6 +949,34 @@ xmpp_client_get_features (XmppClient *self)
   return (const char * const *) self->features->pdata;
 }
 
+void
+xmpp_client_fail_stream (XmppClient     *self,
+                         const char     *condition,
+                         const XmppNode *application,
+                         const char     *reason)
+{
+  g_autoptr(XmppNode) stream_error = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (XMPP_IS_CLIENT (self));
+  g_return_if_fail (condition != NULL);
+  g_return_if_fail (reason != NULL);
+
+  if (!self->connected)
+    return;
+
+  /* RFC 6120 §4.9.1.1: the error, then the closing tag, then the end. */
+  stream_error = xmpp_node_new ("error", XMPP_NS_STREAM);
+  xmpp_node_add_child (stream_error, condition, XMPP_NS_STREAMS);
+  if (application != NULL)
+    xmpp_node_take_child (stream_error, xmpp_node_copy (application));
+  xmpp_stream_send (self->stream, stream_error);
+
+  g_debug ("ending the stream with <%s/>: %s", condition, reason);
+  error = g_error_new (XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_PROTOCOL, "%s", reason);
+  disconnected (self, error);
+}
+
 static gboolean
 close_timeout_cb (gpointer user_data)
 {

@@ -246,6 +246,24 @@ void xmpp_client_send_nonza (XmppClient     *self,
                              const XmppNode *element);
 
 /**
+ * xmpp_client_fail_stream:
+ * @condition: an RFC 6120 §4.9.3 stream error condition
+ *   ("undefined-condition", "policy-violation", …)
+ * @application: (nullable): an application-specific child of the
+ *   <stream:error/> (RFC 6120 §4.9.4), e.g. XEP-0198's
+ *   <handled-count-too-high/>
+ * @reason: what went wrong, for the "disconnected" error (no peer data)
+ *
+ * Ends the stream because the server broke the protocol: sends the stream
+ * error and the closing tag, fails pending IQs and emits "disconnected"
+ * with XMPP_STREAM_ERROR_PROTOCOL.
+ */
+void xmpp_client_fail_stream (XmppClient     *self,
+                              const char     *condition,
+                              const XmppNode *application,
+                              const char     *reason);
+
+/**
  * xmpp_client_set_keepalive:
  * @idle_seconds: silence after which the server is probed (0: off)
  * @timeout_seconds: how long the probe may go unanswered before the

@@ -577,27 +577,67 @@ test_counters_wrap_modulo_2_32 (Fixture      *f,
   g_assert_cmpstr (xmpp_node_get_attr (resume, "h"), ==, "1");
 }
 
-/* A server bug: it claims more than was ever sent.  It did take
- * responsibility for everything, so the queue is released, but it is
- * logged and the connection stays up. */
+/* A broken or hostile server claims more than was ever sent.  §4: the
+ * client ends the stream with <undefined-condition/> and
+ * <handled-count-too-high/>; nothing is released as delivered and the
+ * session is not resumed. */
 static void
-test_ack_beyond_sent_empties_queue (Fixture      *f,
-                                    gconstpointer data)
+test_ack_beyond_sent_ends_stream (Fixture      *f,
+                                  gconstpointer data)
 {
   log_in (f, FEATURE_BIND FEATURE_SM);
-  enable (f, ENABLED);
+  enable (f, ENABLED_ID ("sm-1"));
 
   send_messages (f, "m1 m2");
   expect_messages (f, "m1 m2");
   scripted_peer_expect (f->peer, R);
   scripted_peer_send (f->peer, A ("5"));
-  ack_barrier (f, A ("0"));
+  scripted_peer_expect (f->peer, "<stream:error><undefined-condition "
+                                 "xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
+                                 "<handled-count-too-high xmlns=" NS_SM_Q
+                                 " h='5' send-count='2'/></stream:error>");
+  scripted_peer_expect_close (f->peer);
+  scripted_peer_run (f->peer);
+  scripted_peer_run_until (f->peer, &f->disconnected);
 
-  g_assert_cmpstr (f->acked->str, ==, "m1 m2");
-  g_assert_cmpuint (xmpp_sm_get_unacked_count (f->sm), ==, 0);
-  g_assert_true (sm_log_contains ("acknowledged 5 stanzas, only 2 are outstanding"));
-  g_assert_true (xmpp_client_is_connected (f->client));
-  g_assert_true (xmpp_sm_is_enabled (f->sm));
+  g_assert_error (f->disconnect_error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_PROTOCOL);
+  g_assert_cmpstr (f->acked->str, ==, "");
+  g_assert_cmpuint (xmpp_sm_get_unacked_count (f->sm), ==, 2);
+  g_assert_false (xmpp_sm_can_resume (f->sm));
+  g_assert_false (xmpp_client_is_connected (f->client));
+}
+
+/* §4: one <r/> at a time.  Stanzas sent while a request is unanswered
+ * wait for its <a/>; the next burst asks again. */
+static void
+test_one_outstanding_request (Fixture      *f,
+                              gconstpointer data)
+{
+  log_in (f, FEATURE_BIND FEATURE_SM);
+  enable (f, ENABLED);
+
+  send_messages (f, "m1");
+  expect_messages (f, "m1");
+  scripted_peer_expect (f->peer, R);
+  scripted_peer_run (f->peer);
+
+  /* Unanswered: more stanzas and the periodic timer ask nothing. */
+  send_messages (f, "m2 m3");
+  expect_messages (f, "m2 m3");
+  scripted_peer_run (f->peer);
+  run_for_ms (f, 200);
+  xmpp_sm_request_ack (f->sm);
+  g_assert_cmpuint (scripted_peer_count_received (f->peer, "r", "urn:xmpp:sm:3"), ==, 1);
+
+  /* The answer frees the next request. */
+  scripted_peer_send (f->peer, A ("1"));
+  ack_barrier (f, A ("0"));
+  g_assert_cmpstr (f->acked->str, ==, "m1");
+  send_messages (f, "m4");
+  expect_messages (f, "m4");
+  scripted_peer_expect (f->peer, R);
+  scripted_peer_run (f->peer);
+  g_assert_cmpuint (scripted_peer_count_received (f->peer, "r", "urn:xmpp:sm:3"), ==, 2);
 }
 
 /* ------------------------------------------------------------------ */
@@ -802,7 +842,8 @@ main (int   argc,
   ADD (burst_gets_one_request, NULL);
   ADD (inbound_counted_after_handlers, NULL);
   ADD (counters_wrap_modulo_2_32, NULL);
-  ADD (ack_beyond_sent_empties_queue, NULL);
+  ADD (ack_beyond_sent_ends_stream, NULL);
+  ADD (one_outstanding_request, NULL);
   ADD (resume_instead_of_bind, NULL);
   g_test_add ("/sm/resume_failed_binds", Fixture,
               "<failed xmlns=" NS_SM_Q ">" NOT_FOUND "</failed>",

@@ -34,6 +34,8 @@ struct _XmppSm
   guint32 acked;
   guint32 in_count;
   GQueue unacked;
+  /* An <r/> is on its way and its <a/> has not come back yet. */
+  gboolean ack_requested;
 
   guint burst_id;
   guint periodic_id;
@@ -66,6 +68,7 @@ forget_session (XmppSm *self)
   self->resumable = FALSE;
   self->enabled = FALSE;
   self->enabling = FALSE;
+  self->ack_requested = FALSE;
   self->in_count = 0;
 }
 
@@ -141,9 +144,14 @@ xmpp_sm_request_ack (XmppSm *self)
   g_return_if_fail (XMPP_IS_SM (self));
 
   /* Not while <enable/> is unanswered: after a <failed/> the server would
-   * take an <r/> for a protocol error.  <enabled/> asks then (§4). */
-  if (self->client != NULL && self->enabled)
-    send_element (self, "r", NULL);
+   * take an <r/> for a protocol error.  <enabled/> asks then (§4).  One
+   * request at a time: the answer to it counts everything sent so far, so
+   * more would only make the server count and answer again. */
+  if (self->client == NULL || !self->enabled || self->ack_requested)
+    return;
+
+  self->ack_requested = TRUE;
+  send_element (self, "r", NULL);
 }
 
 static gboolean
@@ -160,32 +168,40 @@ parse_h (const XmppNode *node,
   return TRUE;
 }
 
+/* Whether @h counts more stanzas than were ever sent: above the last
+ * confirmed count by more than is outstanding, and nearer above it than
+ * below it (below would be a stale count; all modulo 2^32, §4). */
+static gboolean
+ack_too_high (XmppSm  *self,
+              guint32  h)
+{
+  guint32 outstanding = g_queue_get_length (&self->unacked);
+  guint32 newly = h - self->acked;
+
+  return newly > outstanding && (guint32) (self->acked - h) >= newly;
+}
+
 /* Applies the server's count of handled stanzas.  Returns FALSE when the
- * count is impossible (§4: an error on the server's side). */
+ * count is impossible (§4: an error on the server's side); then nothing
+ * is released, because nothing it says can be trusted. */
 static gboolean
 apply_ack (XmppSm  *self,
            guint32  h)
 {
   guint32 outstanding = g_queue_get_length (&self->unacked);
   guint32 newly = h - self->acked;   /* modulo 2^32 (§4) */
-  gboolean valid = TRUE;
 
   /* A valid count lies between what was confirmed and what was sent. */
   if (newly > outstanding)
     {
-      /* Nearer below the last count than above it: stale, it confirms
-       * nothing.  Releasing the queue here would mark messages as
-       * delivered that the server never took. */
-      if ((guint32) (self->acked - h) < newly)
-        {
-          g_debug ("the server acknowledged up to %u after it had confirmed %u", h, self->acked);
-          return FALSE;
-        }
-      /* Above: the server claims more than was ever sent, so it did take
-       * responsibility for everything that is outstanding. */
-      g_debug ("the server acknowledged %u stanzas, only %u are outstanding", newly, outstanding);
-      newly = outstanding;
-      valid = FALSE;
+      /* Below the last count: stale, it confirms nothing.  Above what was
+       * sent: a broken or hostile server.  Releasing the queue in either
+       * case would mark messages as delivered that the server never took. */
+      if (ack_too_high (self, h))
+        g_debug ("the server acknowledged %u stanzas, only %u are outstanding", newly, outstanding);
+      else
+        g_debug ("the server acknowledged up to %u after it had confirmed %u", h, self->acked);
+      return FALSE;
     }
 
   for (guint32 i = 0; i < newly; i++)
@@ -196,7 +212,27 @@ apply_ack (XmppSm  *self,
     }
   self->acked += newly;
 
-  return valid;
+  return TRUE;
+}
+
+/* §4: "If an entity receives an 'h' value higher than the number of
+ * stanzas it has sent, it MUST respond with a stream error" —
+ * <undefined-condition/> with <handled-count-too-high/>.  The session is
+ * not resumed either: its counts are broken. */
+static void
+fail_count_too_high (XmppSm  *self,
+                     guint32  h)
+{
+  g_autoptr(XmppNode) too_high = xmpp_node_new ("handled-count-too-high", XMPP_NS_SM);
+  g_autofree char *h_text = g_strdup_printf ("%u", h);
+  g_autofree char *sent_text = g_strdup_printf ("%u", self->out_count);
+  g_autoptr(XmppClient) client = g_object_ref (self->client);
+
+  xmpp_node_set_attr (too_high, "h", h_text);
+  xmpp_node_set_attr (too_high, "send-count", sent_text);
+  forget_session (self);
+  xmpp_client_fail_stream (client, "undefined-condition", too_high,
+                           "The server acknowledged more stanzas than were sent");
 }
 
 static gboolean
@@ -300,7 +336,12 @@ nonza (gpointer  data,
     }
   else if (g_str_equal (name, "a"))
     {
-      if (self->enabled && parse_h (element, &h))
+      if (!self->enabled || !parse_h (element, &h))
+        return TRUE;
+      self->ack_requested = FALSE;
+      if (ack_too_high (self, h))
+        fail_count_too_high (self, h);
+      else
         apply_ack (self, h);
     }
   else if (g_str_equal (name, "enabled"))
@@ -331,7 +372,9 @@ probe (gpointer data)
   if (!self->enabled)
     return FALSE;
 
-  send_element (self, "r", NULL);
+  /* An unanswered <r/> is already a probe: whatever the server sends
+   * back counts as a sign of life. */
+  xmpp_sm_request_ack (self);
   return TRUE;
 }
 
@@ -358,6 +401,7 @@ detach (XmppSm *self)
   g_clear_object (&self->client);
   self->detached_at = g_get_monotonic_time ();
   self->enabling = FALSE;
+  self->ack_requested = FALSE;
 }
 
 static void
