@@ -32,6 +32,30 @@ petrel_account_record_free (PetrelAccountRecord *record)
   g_free (record);
 }
 
+PetrelAccountRecord *
+petrel_account_record_copy (const PetrelAccountRecord *record)
+{
+  PetrelAccountRecord *copy;
+
+  g_return_val_if_fail (record != NULL, NULL);
+
+  copy = g_new0 (PetrelAccountRecord, 1);
+  copy->jid = g_strdup (record->jid);
+  copy->password = g_strdup (record->password);
+  copy->host = g_strdup (record->host);
+  copy->port = record->port;
+  copy->direct_tls = record->direct_tls;
+  copy->ca_file = g_strdup (record->ca_file);
+  copy->resource = g_strdup (record->resource);
+  copy->password_in_keyring = record->password_in_keyring;
+  copy->transport = g_strdup (record->transport);
+  copy->websocket_url = g_strdup (record->websocket_url);
+  copy->bosh_url = g_strdup (record->bosh_url);
+  copy->disabled = record->disabled;
+
+  return copy;
+}
+
 PetrelAccountStore *
 petrel_account_store_open (const char  *profile_dir,
                            GError     **error)
@@ -173,6 +197,7 @@ petrel_account_store_get_default (PetrelAccountStore  *self,
   return petrel_account_store_get (self, jids[0], error);
 }
 
+/* Sets @key to @value, or removes it when @value is %NULL. */
 static void
 set_optional (GKeyFile   *keyfile,
               const char *group,
@@ -181,6 +206,45 @@ set_optional (GKeyFile   *keyfile,
 {
   if (value != NULL)
     g_key_file_set_string (keyfile, group, key, value);
+  else
+    g_key_file_remove_key (keyfile, group, key, NULL);
+}
+
+/* A flag is written only when set, so files stay short. */
+static void
+set_flag (GKeyFile   *keyfile,
+          const char *group,
+          const char *key,
+          gboolean    value)
+{
+  if (value)
+    g_key_file_set_boolean (keyfile, group, key, TRUE);
+  else
+    g_key_file_remove_key (keyfile, group, key, NULL);
+}
+
+/* Writes every field of @record into its group, key by key: the group
+ * keeps its place in the file and keys Petrel does not know stay. */
+static void
+write_record (GKeyFile                  *keyfile,
+              const PetrelAccountRecord *record)
+{
+  const char *jid = record->jid;
+
+  set_flag (keyfile, jid, "password-in-keyring", record->password_in_keyring);
+  set_optional (keyfile, jid, "password", record->password_in_keyring ? NULL : record->password);
+  set_optional (keyfile, jid, "host", record->host);
+  if (record->port != 0)
+    g_key_file_set_integer (keyfile, jid, "port", record->port);
+  else
+    g_key_file_remove_key (keyfile, jid, "port", NULL);
+  set_flag (keyfile, jid, "direct-tls", record->direct_tls);
+  set_optional (keyfile, jid, "ca-file", record->ca_file);
+  set_optional (keyfile, jid, "resource", record->resource);
+  set_optional (keyfile, jid, "transport", record->transport);
+  set_optional (keyfile, jid, "websocket-url", record->websocket_url);
+  set_optional (keyfile, jid, "bosh-url", record->bosh_url);
+  set_flag (keyfile, jid, "disabled", record->disabled);
 }
 
 gboolean
@@ -201,24 +265,38 @@ petrel_account_store_add (PetrelAccountStore         *self,
       return FALSE;
     }
 
-  if (record->password_in_keyring)
-    g_key_file_set_boolean (self->keyfile, jid, "password-in-keyring", TRUE);
-  else
-    set_optional (self->keyfile, jid, "password", record->password);
-  set_optional (self->keyfile, jid, "host", record->host);
-  if (record->port != 0)
-    g_key_file_set_integer (self->keyfile, jid, "port", record->port);
-  if (record->direct_tls)
-    g_key_file_set_boolean (self->keyfile, jid, "direct-tls", TRUE);
-  set_optional (self->keyfile, jid, "ca-file", record->ca_file);
-  set_optional (self->keyfile, jid, "resource", record->resource);
-  set_optional (self->keyfile, jid, "transport", record->transport);
-  set_optional (self->keyfile, jid, "websocket-url", record->websocket_url);
-  set_optional (self->keyfile, jid, "bosh-url", record->bosh_url);
-  if (record->disabled)
-    g_key_file_set_boolean (self->keyfile, jid, "disabled", TRUE);
+  write_record (self->keyfile, record);
 
   return save (self, error);
+}
+
+gboolean
+petrel_account_store_update (PetrelAccountStore         *self,
+                             const PetrelAccountRecord  *record,
+                             GError                    **error)
+{
+  g_autofree char *before = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (record != NULL && record->jid != NULL, FALSE);
+
+  if (!g_key_file_has_group (self->keyfile, record->jid))
+    {
+      g_set_error (error, PETREL_STORE_ERROR, PETREL_STORE_ERROR_NOT_FOUND,
+                   "No account %s in this profile", record->jid);
+      return FALSE;
+    }
+
+  /* A failed save leaves the file as it was, and so the keyfile. */
+  before = g_key_file_to_data (self->keyfile, NULL, NULL);
+  write_record (self->keyfile, record);
+  if (!save (self, error))
+    {
+      g_key_file_load_from_data (self->keyfile, before, (gsize) -1, G_KEY_FILE_KEEP_COMMENTS, NULL);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 gboolean

@@ -89,6 +89,27 @@ gboolean petrel_account_store_add (PetrelAccountStore         *self,
                                    const PetrelAccountRecord  *record,
                                    GError                    **error);
 
+/**
+ * petrel_account_store_update:
+ *
+ * Replaces the stored settings of @record->jid with @record (NOT_FOUND if
+ * the account is unknown) and saves; the account keeps its place in the
+ * list.  The record is written as given: a %NULL field is removed from
+ * the file.  With @record->password_in_keyring, @record->password is not
+ * written and any password left in the file is removed.  On error the
+ * file and the store stay as they were.
+ */
+gboolean petrel_account_store_update (PetrelAccountStore         *self,
+                                      const PetrelAccountRecord  *record,
+                                      GError                    **error);
+
+/**
+ * petrel_account_record_copy:
+ *
+ * Returns: (transfer full): a deep copy of @record
+ */
+PetrelAccountRecord *petrel_account_record_copy (const PetrelAccountRecord *record) G_GNUC_WARN_UNUSED_RESULT;
+
 /** Removes the account and saves (NOT_FOUND if unknown). */
 gboolean petrel_account_store_remove (PetrelAccountStore  *self,
                                       const char          *jid,
