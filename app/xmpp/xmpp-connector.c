@@ -36,6 +36,12 @@ typedef struct
   gboolean direct_tls;
 } Candidate;
 
+typedef struct
+{
+  XmppTransportKind kind;
+  char *url;
+} HttpCandidate;
+
 struct _XmppConnector
 {
   GObject parent_instance;
@@ -55,6 +61,11 @@ struct _XmppConnector
   XmppSm *sm;
   gboolean resumed;
   gboolean register_only;
+  XmppTransportKind transport;
+  char *websocket_url;
+  char *bosh_url;
+  gboolean allow_insecure_loopback_ws;
+  XmppTransportProvider *provider;
 
   /* One attempt */
   GTask *task;
@@ -70,6 +81,11 @@ struct _XmppConnector
   Candidate *current;
   GError *connect_error;
   gboolean srv_found;
+
+  /* WebSocket and BOSH endpoints, in order, after TCP (auto) or alone. */
+  GPtrArray *http_candidates;
+  guint next_http_candidate;
+  gboolean discovered;
 
   XmppStream *stream;
   XmppSasl *sasl;
@@ -99,6 +115,15 @@ candidate_free (gpointer data)
 }
 
 static void
+http_candidate_free (gpointer data)
+{
+  HttpCandidate *c = data;
+
+  g_free (c->url);
+  g_free (c);
+}
+
+static void
 xmpp_connector_dispose (GObject *object)
 {
   XmppConnector *self = XMPP_CONNECTOR (object);
@@ -112,6 +137,7 @@ xmpp_connector_dispose (GObject *object)
   g_clear_object (&self->stream);
   g_clear_object (&self->test_base);
   g_clear_object (&self->sm);
+  g_clear_object (&self->provider);
   g_clear_object (&self->task);
 
   G_OBJECT_CLASS (xmpp_connector_parent_class)->dispose (object);
@@ -130,6 +156,9 @@ xmpp_connector_finalize (GObject *object)
   g_clear_pointer (&self->ca_file, g_free);
   g_clear_pointer (&self->resource, g_free);
   g_clear_pointer (&self->candidates, g_ptr_array_unref);
+  g_clear_pointer (&self->http_candidates, g_ptr_array_unref);
+  g_clear_pointer (&self->websocket_url, g_free);
+  g_clear_pointer (&self->bosh_url, g_free);
   g_clear_error (&self->connect_error);
   g_clear_pointer (&self->sasl, xmpp_sasl_free);
   g_clear_pointer (&self->offered_mechanisms, g_strfreev);
@@ -157,6 +186,7 @@ static void
 xmpp_connector_init (XmppConnector *self)
 {
   self->candidates = g_ptr_array_new_with_free_func (candidate_free);
+  self->http_candidates = g_ptr_array_new_with_free_func (http_candidate_free);
 }
 
 XmppConnector *
@@ -183,6 +213,13 @@ xmpp_connector_new (const XmppConnectorConfig *config)
   self->register_only = config->register_only;
   if (config->sm != NULL && !config->register_only)
     self->sm = g_object_ref (XMPP_SM (config->sm));
+  self->transport = config->transport;
+  self->websocket_url = g_strdup (config->websocket_url && *config->websocket_url
+                                    ? config->websocket_url : NULL);
+  self->bosh_url = g_strdup (config->bosh_url && *config->bosh_url ? config->bosh_url : NULL);
+  self->allow_insecure_loopback_ws = config->allow_insecure_loopback_ws;
+  if (config->provider != NULL)
+    self->provider = g_object_ref (XMPP_TRANSPORT_PROVIDER (config->provider));
 
   return self;
 }
@@ -618,9 +655,14 @@ handle_sasl_features (XmppConnector *self,
   if (cb != NULL)
     self->offered_cb_types = collect_texts (cb, "channel-binding", "type");
 
-  /* RFC 9266: tls-exporter is defined for TLS 1.3 only. */
-  if (g_tls_connection_get_protocol_version (G_TLS_CONNECTION (xmpp_stream_get_base (self->stream)))
-      == G_TLS_PROTOCOL_VERSION_TLS_1_3)
+  /* RFC 9266: tls-exporter is defined for TLS 1.3 only.  A transport
+   * hands out channel-binding data only when its TLS reaches the XMPP
+   * server itself (usually never: without data SCRAM says "n"). */
+  if (xmpp_stream_get_transport (self->stream) != NULL)
+    self->cb_exporter = xmpp_stream_dup_channel_binding (self->stream,
+                                                         G_TLS_CHANNEL_BINDING_TLS_EXPORTER);
+  else if (g_tls_connection_get_protocol_version (G_TLS_CONNECTION (xmpp_stream_get_base (self->stream)))
+           == G_TLS_PROTOCOL_VERSION_TLS_1_3)
     self->cb_exporter = xmpp_stream_dup_channel_binding (self->stream,
                                                          G_TLS_CHANNEL_BINDING_TLS_EXPORTER);
   self->cb_endpoint = xmpp_stream_dup_channel_binding (self->stream,
@@ -987,6 +1029,207 @@ start_on_stream (XmppConnector *self,
     open_stream (self, STATE_OPEN_PLAIN);
 }
 
+/* WebSocket (RFC 7395) and BOSH (XEP-0206), through the provider */
+
+static void try_next_http_candidate (XmppConnector *self);
+
+static void
+start_on_transport (XmppConnector *self,
+                    XmppTransport *transport)
+{
+  g_clear_object (&self->stream);
+  self->stream = xmpp_stream_new_for_transport (transport);
+  xmpp_stream_set_log_func (self->stream, self->log_func, self->log_data);
+
+  /* The transport is HTTPS or wss:// with its certificate checked against
+   * the JID's domain (or loopback when forced in tests): no STARTTLS. */
+  open_stream (self, STATE_OPEN_SECURE);
+}
+
+static void
+add_http_candidate (XmppConnector     *self,
+                    XmppTransportKind  kind,
+                    const char        *url)
+{
+  HttpCandidate *c;
+
+  if (url == NULL || *url == '\0')
+    return;
+  c = g_new0 (HttpCandidate, 1);
+  c->kind = kind;
+  c->url = g_strdup (url);
+  g_ptr_array_add (self->http_candidates, c);
+}
+
+static void
+no_http_candidate (XmppConnector *self)
+{
+  /* In auto, the TCP failure says most about why nothing worked. */
+  if (self->connect_error != NULL)
+    fail (self, g_steal_pointer (&self->connect_error));
+  else
+    fail_with (self, XMPP_STREAM_ERROR_DNS, "No %s endpoint found for %s",
+               self->transport == XMPP_TRANSPORT_BOSH ? "BOSH"
+               : self->transport == XMPP_TRANSPORT_WEBSOCKET ? "WebSocket"
+                                                             : "WebSocket or BOSH",
+               xmpp_jid_get_domain (self->jid));
+}
+
+static void
+transport_open_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(XmppConnector) self = user_data;
+  g_autoptr(XmppTransport) transport = NULL;
+  GError *error = NULL;
+
+  transport = xmpp_transport_provider_open_finish (XMPP_TRANSPORT_PROVIDER (source), result,
+                                                   &error);
+  if (self->task == NULL)
+    {
+      g_clear_error (&error);
+      if (transport != NULL)
+        xmpp_transport_close (transport);
+      return;
+    }
+
+  if (transport == NULL)
+    {
+      /* Only an endpoint that could not be reached lets the next one be
+       * tried; a certificate or TLS problem, an insecure URL or a redirect
+       * that cannot be followed ends the attempt (SECURITY.md). */
+      if (xmpp_transport_error_is_unreachable (error) &&
+          self->next_http_candidate < self->http_candidates->len)
+        {
+          g_debug ("transport endpoint failed: %s", error->message);
+          g_clear_error (&error);
+          try_next_http_candidate (self);
+          return;
+        }
+      fail (self, error);
+      return;
+    }
+
+  start_on_transport (self, transport);
+}
+
+static void
+try_next_http_candidate (XmppConnector *self)
+{
+  HttpCandidate *c;
+  XmppTransportOpenParams params = { 0 };
+
+  if (self->next_http_candidate >= self->http_candidates->len)
+    {
+      no_http_candidate (self);
+      return;
+    }
+
+  c = g_ptr_array_index (self->http_candidates, self->next_http_candidate++);
+  g_debug ("connecting over %s", xmpp_transport_kind_to_string (c->kind));
+
+  params.kind = c->kind;
+  params.url = c->url;
+  params.domain = xmpp_jid_get_domain (self->jid);
+  params.ca_file = self->ca_file;
+  params.allow_insecure_loopback = self->allow_insecure_loopback_ws;
+  xmpp_transport_provider_open_async (self->provider, &params, self->cancellable,
+                                      transport_open_cb, g_object_ref (self));
+}
+
+static void
+fill_http_candidates (XmppConnector                *self,
+                      const XmppTransportEndpoints *found)
+{
+  gboolean ws = self->transport == XMPP_TRANSPORT_AUTO || self->transport == XMPP_TRANSPORT_WEBSOCKET;
+  gboolean bosh = self->transport == XMPP_TRANSPORT_AUTO || self->transport == XMPP_TRANSPORT_BOSH;
+
+  g_ptr_array_set_size (self->http_candidates, 0);
+  self->next_http_candidate = 0;
+
+  /* A configured URL takes the place of the discovered one. */
+  if (ws)
+    add_http_candidate (self, XMPP_TRANSPORT_WEBSOCKET,
+                        self->websocket_url ? self->websocket_url
+                                            : found ? found->websocket_url : NULL);
+  if (bosh)
+    add_http_candidate (self, XMPP_TRANSPORT_BOSH,
+                        self->bosh_url ? self->bosh_url : found ? found->bosh_url : NULL);
+}
+
+static void
+discover_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(XmppConnector) self = user_data;
+  g_autoptr(XmppTransportEndpoints) found = NULL;
+  GError *error = NULL;
+
+  found = xmpp_transport_provider_discover_finish (XMPP_TRANSPORT_PROVIDER (source), result,
+                                                   &error);
+  if (self->task == NULL)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  if (found == NULL)
+    {
+      fail (self, error);
+      return;
+    }
+
+  fill_http_candidates (self, found);
+  try_next_http_candidate (self);
+}
+
+static gboolean
+needs_discovery (XmppConnector *self)
+{
+  switch (self->transport)
+    {
+    case XMPP_TRANSPORT_WEBSOCKET:
+      return self->websocket_url == NULL;
+    case XMPP_TRANSPORT_BOSH:
+      return self->bosh_url == NULL;
+    case XMPP_TRANSPORT_AUTO:
+      return self->websocket_url == NULL || self->bosh_url == NULL;
+    case XMPP_TRANSPORT_TCP:
+    default:
+      return FALSE;
+    }
+}
+
+/* After TCP in auto, or at once for a pinned WebSocket or BOSH. */
+static void
+start_http_transports (XmppConnector *self)
+{
+  if (self->provider == NULL || self->register_only)
+    {
+      if (self->transport == XMPP_TRANSPORT_AUTO && self->connect_error != NULL)
+        fail (self, g_steal_pointer (&self->connect_error));
+      else
+        fail (self, g_error_new (XMPP_TRANSPORT_ERROR, XMPP_TRANSPORT_ERROR_UNSUPPORTED,
+                                 "%s", self->register_only
+                                         ? "Registration needs a direct connection"
+                                         : "WebSocket and BOSH are not available here"));
+      return;
+    }
+
+  if (needs_discovery (self) && !self->discovered)
+    {
+      self->discovered = TRUE;
+      xmpp_transport_provider_discover_async (self->provider, xmpp_jid_get_domain (self->jid),
+                                              self->ca_file, self->cancellable, discover_cb,
+                                              g_object_ref (self));
+      return;
+    }
+
+  fill_http_candidates (self, NULL);
+  try_next_http_candidate (self);
+}
+
 /* Resolution and TCP (RFC 6120 §3.2, XEP-0368) */
 
 static void try_next_candidate (XmppConnector *self);
@@ -1063,7 +1306,22 @@ try_next_candidate (XmppConnector *self)
 
   if (self->next_candidate >= self->candidates->len)
     {
-      fail (self, classify_connect_error (self, self->connect_error));
+      GError *error = classify_connect_error (self, self->connect_error);
+
+      /* Auto: no TCP endpoint was reachable (DNS, refused, timeout), so
+       * HTTPS is tried next.  Anything a server said ends the attempt
+       * before this point and never falls through. */
+      g_clear_error (&self->connect_error);
+      if (self->transport == XMPP_TRANSPORT_AUTO && self->provider != NULL &&
+          !self->register_only &&
+          xmpp_transport_error_is_unreachable (error))
+        {
+          g_debug ("no TCP endpoint reachable (%s); trying HTTPS transports", error->message);
+          self->connect_error = error;
+          start_http_transports (self);
+          return;
+        }
+      fail (self, error);
       return;
     }
 
@@ -1172,7 +1430,9 @@ xmpp_connector_connect_async (XmppConnector       *self,
     }
 
   domain = xmpp_jid_get_domain (self->jid);
-  if (self->host != NULL)
+  if (self->transport == XMPP_TRANSPORT_WEBSOCKET || self->transport == XMPP_TRANSPORT_BOSH)
+    start_http_transports (self);
+  else if (self->host != NULL)
     {
       add_candidate (self, self->host,
                      self->port ? self->port : (self->direct_tls ? 5223 : 5222),

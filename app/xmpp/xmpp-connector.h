@@ -7,6 +7,20 @@
  *      │       ALPN "xmpp-client"), then SRV _xmpp-client._tcp, then the
  *      │       domain itself on 5222; each candidate in turn until one
  *      │       accepts a TCP connection
+ *      │
+ *      ├── transport auto, no TCP candidate reachable (DNS, refused,
+ *      │   timeout only) ──┐
+ *      │   transport websocket / bosh ──────────────────────────────┐
+ *      │                                                            ▼
+ *      │   DISCOVER ── XEP-0156 host-meta over HTTPS, through the provider
+ *      │      │        (skipped for the URLs the account configures)
+ *      │      ▼
+ *      │   HTTP_CONNECT ── WebSocket, then BOSH (auto); the next one only
+ *      │      │            when this one was unreachable; a certificate,
+ *      │      │            TLS or insecure-URL failure ──▶ FAIL
+ *      │      ▼
+ *      │   OPEN_SECURE (the transport is already encrypted: no STARTTLS;
+ *      │                restarts after SASL are the transport's own)
  *      ▼
  *   CONNECT ──direct TLS──▶ TLS ──▶ OPEN_SECURE
  *      │
@@ -48,6 +62,7 @@
 
 #include "xmpp-jid.h"
 #include "xmpp-stream.h"
+#include "xmpp-transport.h"
 
 G_BEGIN_DECLS
 
@@ -70,7 +85,14 @@ G_DECLARE_FINAL_TYPE (XmppConnector, xmpp_connector, XMPP, CONNECTOR, GObject)
  *   resume, the connector asks for that instead of binding a new session
  * @register_only: stop on the encrypted stream before authentication, to
  *   create an account (XEP-0077); @password may then be %NULL, @jid may be
- *   the bare domain, and @sm is not used
+ *   the bare domain, and @sm is not used (TCP only)
+ * @transport: which transports to try (see #XmppTransportKind)
+ * @websocket_url: (nullable): a wss:// endpoint instead of discovery
+ * @bosh_url: (nullable): an https:// endpoint instead of discovery
+ * @allow_insecure_loopback_ws: accept ws:// and http:// URLs on loopback
+ *   addresses (tests); never anything else
+ * @provider: (nullable) (type XmppTransportProvider): opens WebSocket and
+ *   BOSH transports and discovers them; without it only TCP is possible
  */
 typedef struct
 {
@@ -86,6 +108,11 @@ typedef struct
   gpointer log_data;
   gpointer sm;
   gboolean register_only;
+  XmppTransportKind transport;
+  const char *websocket_url;
+  const char *bosh_url;
+  gboolean allow_insecure_loopback_ws;
+  gpointer provider;
 } XmppConnectorConfig;
 
 /**

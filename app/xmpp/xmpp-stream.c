@@ -4,6 +4,7 @@
 #include "xmpp-stream.h"
 
 #include "xmpp-error.h"
+#include "xmpp-transport.h"
 #include "xmpp-writer.h"
 
 #define READ_CHUNK 16384
@@ -13,6 +14,9 @@ struct _XmppStream
   GObject parent_instance;
 
   GIOStream *base;
+  /* Instead of @base and @reader: an element-framed transport. */
+  XmppTransport *transport;
+  gboolean transport_opened;
   XmppReader *reader;
   XmppReaderLimits limits;
   char *default_ns;
@@ -69,6 +73,7 @@ xmpp_stream_dispose (GObject *object)
   g_clear_object (&self->extra_db);
   g_clear_object (&self->tls_identity);
   g_clear_object (&self->base);
+  g_clear_object (&self->transport);
 
   G_OBJECT_CLASS (xmpp_stream_parent_class)->dispose (object);
 }
@@ -122,6 +127,27 @@ xmpp_stream_new (GIOStream              *base,
   self->reader = xmpp_reader_new (XMPP_READER_MODE_STREAM, limits ? &self->limits : NULL);
 
   return self;
+}
+
+XmppStream *
+xmpp_stream_new_for_transport (XmppTransport *transport)
+{
+  XmppStream *self;
+
+  g_return_val_if_fail (XMPP_IS_TRANSPORT (transport), NULL);
+
+  self = g_object_new (XMPP_TYPE_STREAM, NULL);
+  self->transport = g_object_ref (transport);
+
+  return self;
+}
+
+XmppTransport *
+xmpp_stream_get_transport (XmppStream *self)
+{
+  g_return_val_if_fail (XMPP_IS_STREAM (self), NULL);
+
+  return self->transport;
 }
 
 GIOStream *
@@ -373,6 +399,11 @@ xmpp_stream_send (XmppStream     *self,
     return;
 
   log_node (self, FALSE, stanza);
+  if (self->transport != NULL)
+    {
+      xmpp_transport_send (self->transport, stanza);
+      return;
+    }
   out = g_string_sized_new (256);
   xmpp_writer_append (out, stanza, self->default_ns);
   queue_bytes (self, g_string_free_to_bytes (out));
@@ -387,6 +418,9 @@ xmpp_stream_send_raw (XmppStream *self,
 
   if (self->close_sent)
     return;
+
+  /* A transport frames elements, never raw text. */
+  g_return_if_fail (self->transport == NULL);
 
   if (self->log_func != NULL)
     self->log_func (FALSE, text, self->log_data);
@@ -403,10 +437,41 @@ xmpp_stream_open (XmppStream *self,
   g_return_if_fail (XMPP_IS_STREAM (self));
   g_return_if_fail (to != NULL);
 
+  if (self->transport != NULL)
+    {
+      if (self->log_func != NULL)
+        {
+          g_autofree char *text = xmpp_writer_stream_open (to, from, "en");
+
+          self->log_func (FALSE, text, self->log_data);
+        }
+      g_clear_error (&self->read_error);
+      if (self->transport_opened)
+        xmpp_transport_restart_stream (self->transport, to, from);
+      else
+        xmpp_transport_open_stream (self->transport, to, from);
+      self->transport_opened = TRUE;
+      return;
+    }
+
   xmpp_reader_reset (self->reader);
   g_clear_error (&self->read_error);
   header = xmpp_writer_stream_open (to, from, "en");
   xmpp_stream_send_raw (self, header);
+}
+
+static void
+transport_flush_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!xmpp_transport_flush_finish (XMPP_TRANSPORT (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 void
@@ -421,6 +486,11 @@ xmpp_stream_flush_async (XmppStream          *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, xmpp_stream_flush_async);
+  if (self->transport != NULL)
+    {
+      xmpp_transport_flush_async (self->transport, cancellable, transport_flush_cb, task);
+      return;
+    }
   g_ptr_array_add (self->flush_tasks, task);
   write_next (self);
 }
@@ -443,9 +513,32 @@ xmpp_stream_close (XmppStream *self)
   if (self->close_sent)
     return;
 
+  if (self->transport != NULL)
+    {
+      if (self->log_func != NULL)
+        self->log_func (FALSE, xmpp_writer_stream_close (), self->log_data);
+      self->close_sent = TRUE;
+      xmpp_transport_close (self->transport);
+      return;
+    }
+
   xmpp_stream_send_raw (self, xmpp_writer_stream_close ());
   self->close_sent = TRUE;
   write_next (self);
+}
+
+void
+xmpp_stream_keepalive (XmppStream *self)
+{
+  g_return_if_fail (XMPP_IS_STREAM (self));
+
+  if (self->close_sent)
+    return;
+
+  if (self->transport != NULL)
+    xmpp_transport_keepalive (self->transport);
+  else
+    xmpp_stream_send_raw (self, " ");
 }
 
 /* Reading */
@@ -546,6 +639,38 @@ read_more (XmppStream *self)
                              read_cb, g_object_ref (self));
 }
 
+static void
+transport_read_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(XmppStream) self = user_data;
+  g_autoptr(GTask) task = g_steal_pointer (&self->read_task);
+  g_autoptr(XmppNode) node = NULL;
+  GError *error = NULL;
+  XmppReaderEvent event;
+  ReadResult *r;
+
+  event = xmpp_transport_read_finish (XMPP_TRANSPORT (source), result, &node, &error);
+  if (event == XMPP_READER_EVENT_NONE)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (event == XMPP_READER_EVENT_STREAM_OPEN)
+    log_stream_header (self, node);
+  else if (event == XMPP_READER_EVENT_STANZA)
+    log_node (self, TRUE, node);
+  else if (self->log_func != NULL)
+    self->log_func (TRUE, xmpp_writer_stream_close (), self->log_data);
+
+  r = g_new0 (ReadResult, 1);
+  r->event = event;
+  r->node = g_steal_pointer (&node);
+  g_task_return_pointer (task, r, read_result_free);
+}
+
 void
 xmpp_stream_read_async (XmppStream          *self,
                         GCancellable        *cancellable,
@@ -557,6 +682,13 @@ xmpp_stream_read_async (XmppStream          *self,
 
   self->read_task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (self->read_task, xmpp_stream_read_async);
+
+  if (self->transport != NULL)
+    {
+      xmpp_transport_read_async (self->transport, cancellable, transport_read_cb,
+                                 g_object_ref (self));
+      return;
+    }
 
   if (!deliver_queued (self))
     read_more (self);
@@ -694,6 +826,13 @@ xmpp_stream_start_tls_async (XmppStream          *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, xmpp_stream_start_tls_async);
 
+  if (self->transport != NULL)
+    {
+      g_task_return_new_error (task, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_PROTOCOL,
+                               "TLS cannot start inside an HTTP transport");
+      return;
+    }
+
   /* RFC 6120 §5.4.3.3: nothing received before the handshake counts. */
   xmpp_reader_reset (self->reader);
   self->tls_errors = 0;
@@ -763,6 +902,9 @@ xmpp_stream_is_tls (XmppStream *self)
 {
   g_return_val_if_fail (XMPP_IS_STREAM (self), FALSE);
 
+  if (self->transport != NULL)
+    return xmpp_transport_is_secure (self->transport);
+
   return G_IS_TLS_CONNECTION (self->base);
 }
 
@@ -773,6 +915,9 @@ xmpp_stream_dup_channel_binding (XmppStream            *self,
   g_autoptr(GByteArray) data = NULL;
 
   g_return_val_if_fail (XMPP_IS_STREAM (self), NULL);
+
+  if (self->transport != NULL)
+    return xmpp_transport_dup_channel_binding (self->transport, type);
 
   if (!G_IS_TLS_CONNECTION (self->base))
     return NULL;
@@ -790,6 +935,9 @@ xmpp_stream_get_bytes_in (XmppStream *self)
 {
   g_return_val_if_fail (XMPP_IS_STREAM (self), 0);
 
+  if (self->transport != NULL)
+    return xmpp_transport_get_bytes_in (self->transport);
+
   return self->bytes_in;
 }
 
@@ -797,6 +945,9 @@ guint64
 xmpp_stream_get_bytes_out (XmppStream *self)
 {
   g_return_val_if_fail (XMPP_IS_STREAM (self), 0);
+
+  if (self->transport != NULL)
+    return xmpp_transport_get_bytes_out (self->transport);
 
   return self->bytes_out;
 }

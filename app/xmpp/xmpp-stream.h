@@ -13,6 +13,11 @@
  * out in order, one write at a time.  A write failure is remembered and
  * reported by the next read.
  *
+ * The same stream runs over an element-framed XmppTransport (WebSocket,
+ * BOSH) instead of a byte stream: then the transport frames and parses,
+ * and the stream keeps the queue order, the single pending read, the
+ * protocol log and its masking.
+ *
  * Every element in or out can be observed for a protocol log; the log sees
  * SASL payloads and password fields masked.
  */
@@ -22,6 +27,7 @@
 
 #include "xmpp-node.h"
 #include "xmpp-reader.h"
+#include "xmpp-transport.h"
 
 G_BEGIN_DECLS
 
@@ -49,7 +55,21 @@ typedef void (*XmppStreamLogFunc) (gboolean    incoming,
 XmppStream *xmpp_stream_new (GIOStream              *base,
                              const XmppReaderLimits *limits) G_GNUC_WARN_UNUSED_RESULT;
 
-/** xmpp_stream_get_base: Returns: (transfer none): the current connection */
+/**
+ * xmpp_stream_new_for_transport:
+ * @transport: an element-framed transport, already connected and secure
+ *
+ * The stream counts as encrypted when the transport says it is secure;
+ * STARTTLS is not available on it.
+ *
+ * Returns: (transfer full): a stream
+ */
+XmppStream *xmpp_stream_new_for_transport (XmppTransport *transport) G_GNUC_WARN_UNUSED_RESULT;
+
+/** xmpp_stream_get_transport: Returns: (transfer none) (nullable): the transport, %NULL on a byte stream */
+XmppTransport *xmpp_stream_get_transport (XmppStream *self);
+
+/** xmpp_stream_get_base: Returns: (transfer none) (nullable): the current connection, %NULL on a transport */
 GIOStream *xmpp_stream_get_base (XmppStream *self);
 
 /**
@@ -74,7 +94,8 @@ void xmpp_stream_set_default_ns (XmppStream *self,
  * @from: (nullable): the account's bare JID
  *
  * Resets the reader (anything received and not read yet is dropped) and
- * sends a new stream header.
+ * sends a new stream header.  On a transport the first call opens the
+ * stream and later ones restart it (xmpp_transport_restart_stream()).
  */
 void xmpp_stream_open (XmppStream *self,
                        const char *to,
@@ -88,9 +109,18 @@ void xmpp_stream_open (XmppStream *self,
 void xmpp_stream_send (XmppStream     *self,
                        const XmppNode *stanza);
 
-/** xmpp_stream_send_raw: queues @text verbatim (stream header, whitespace ping) */
+/** xmpp_stream_send_raw: queues @text verbatim (stream header, whitespace ping); not on a transport */
 void xmpp_stream_send_raw (XmppStream *self,
                            const char *text);
+
+/**
+ * xmpp_stream_keepalive:
+ *
+ * Sends the cheapest proof of life: one space on a byte stream (RFC 6120
+ * §4.6.1), the transport's own keepalive (a WebSocket ping, an empty BOSH
+ * request) on a transport.
+ */
+void xmpp_stream_keepalive (XmppStream *self);
 
 /**
  * xmpp_stream_read_async:
