@@ -254,11 +254,29 @@ append_to_lists (PetrelAccounts *self,
     }
 }
 
+/* The user looks at the current conversation: the app is active and a
+ * focused window shows it. */
+gboolean
+petrel_accounts_is_watched (PetrelAccounts *self)
+{
+  return !self->inactive && !self->unfocused;
+}
+
 static gboolean
 is_current (PetrelAccounts *self,
             const char     *key)
 {
-  return !self->inactive && self->current != NULL && g_str_equal (self->current, key);
+  return petrel_accounts_is_watched (self) && self->current != NULL && g_str_equal (self->current, key);
+}
+
+/* XEP-0333: what the user has seen is marked displayed, once. */
+static void
+send_displayed (PetrelAccounts *self,
+                AccountEntry   *entry,
+                const char     *peer)
+{
+  if (petrel_accounts_is_watched (self) && entry->session != NULL)
+    petrel_session_send_displayed (entry->session, peer);
 }
 
 /* Session → model */
@@ -343,7 +361,10 @@ petrel_accounts_session_message_cb (PetrelSession *session,
   if (!outgoing)
     {
       if (is_current (self, key))
-        petrel_db_conversation_mark_read (self->db, conversation_id, NULL);
+        {
+          petrel_db_conversation_mark_read (self->db, conversation_id, NULL);
+          send_displayed (self, entry, peer);
+        }
       else
         unread = 1;
     }
@@ -502,6 +523,7 @@ petrel_accounts_mark_read (PetrelAccounts *self,
       !petrel_db_conversation_mark_read (self->db, conversation_id, &error))
     g_warning ("Cannot mark the conversation with %s read: %s", bare, error->message);
   petrel_conversation_list_mark_read (self->conversations, entry_jid (entry), bare);
+  send_displayed (self, entry, bare);
 }
 
 void
@@ -510,13 +532,23 @@ petrel_accounts_mark_current_read (PetrelAccounts *self)
   g_auto(GStrv) parts = NULL;
   PetrelConversation *conversation;
 
-  if (self->current == NULL)
+  if (self->current == NULL || !petrel_accounts_is_watched (self))
     return;
 
   parts = g_strsplit (self->current, "\n", 2);
   conversation = petrel_conversation_list_lookup (self->conversations, parts[0], parts[1]);
   if (conversation != NULL && petrel_conversation_get_unread (conversation) > 0)
-    petrel_accounts_mark_read (self, parts[0], parts[1]);
+    {
+      petrel_accounts_mark_read (self, parts[0], parts[1]);
+    }
+  else
+    {
+      AccountEntry *entry = petrel_accounts_lookup_entry (self, parts[0]);
+
+      /* Read already, but perhaps not marked yet (the link was down). */
+      if (entry != NULL)
+        send_displayed (self, entry, parts[1]);
+    }
 }
 
 /**

@@ -38,6 +38,9 @@ struct _PetrelAccounts
 
   gboolean started;
   gboolean inactive;
+  /* No window shows the current conversation to the user right now
+   * (petrel_accounts_set_focused ()). */
+  gboolean unfocused;
   PetrelPresenceShow show;
   char *status;
 };
@@ -97,6 +100,7 @@ void petrel_accounts_chat_state_cb (PetrelSession *session,
                                     gpointer       user_data);
 void petrel_accounts_close_open_lists (PetrelAccounts *self);
 void petrel_accounts_mark_current_read (PetrelAccounts *self);
+gboolean petrel_accounts_is_watched (PetrelAccounts *self);
 
 /* petrel-accounts-signin.c */
 void petrel_accounts_start_entry (PetrelAccounts *self,

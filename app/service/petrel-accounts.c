@@ -141,6 +141,8 @@ session_online_cb (PetrelSession *session,
   AccountEntry *entry = user_data;
   g_autoptr(GPtrArray) roster = NULL;
 
+  /* A marker that could not go while the link was down goes now. */
+  petrel_accounts_mark_current_read (entry->self);
   if (resumed)
     return;
 
@@ -641,6 +643,33 @@ petrel_accounts_set_inactive (PetrelAccounts *self,
 
   /* Back at the window: what arrived in the open conversation is read. */
   if (!inactive)
+    petrel_accounts_mark_current_read (self);
+}
+
+/**
+ * petrel_accounts_set_focused:
+ * @focused: whether a focused, visible window shows the conversation
+ *   opened last
+ *
+ * The view says whether the user can see the current conversation.
+ * Unlike petrel_accounts_set_inactive (), which waits a moment for the
+ * sake of the server, this follows the focus at once: messages arriving
+ * in the current conversation count as read, and are marked displayed
+ * (XEP-0333), only while it is focused; when the focus comes back, what
+ * arrived meanwhile is.  %TRUE at first.
+ */
+void
+petrel_accounts_set_focused (PetrelAccounts *self,
+                             gboolean        focused)
+{
+  g_return_if_fail (PETREL_IS_ACCOUNTS (self));
+
+  focused = !!focused;
+  if (self->unfocused == !focused)
+    return;
+
+  self->unfocused = !focused;
+  if (focused)
     petrel_accounts_mark_current_read (self);
 }
 

@@ -64,6 +64,9 @@ gboolean petrel_accounts_stop_finish (PetrelAccounts  *self,
 void petrel_accounts_set_inactive (PetrelAccounts *self,
                                    gboolean        inactive);
 
+void petrel_accounts_set_focused (PetrelAccounts *self,
+                                  gboolean        focused);
+
 /**
  * PetrelAccountSettings:
  * @allow_file_password: when no keyring (Secret Service) is reachable,

@@ -368,6 +368,135 @@ may_see_presence (PetrelSession *self,
   return sub == PETREL_DB_SUBSCRIPTION_FROM || sub == PETREL_DB_SUBSCRIPTION_BOTH;
 }
 
+/* Displayed markers (XEP-0333 §5, §6): per conversation, the newest
+ * received message that asked for markers, and whether our <displayed/>
+ * for it went out.  A marker covers every message before it, so one for
+ * the newest is all a conversation ever needs, and it is sent once.  Kept
+ * on the session as data so that the connection code need not know. */
+typedef struct
+{
+  char *id;
+  char *thread;
+  gint64 time;
+  gboolean sent;
+} Markable;
+
+static void
+markable_free (gpointer data)
+{
+  Markable *m = data;
+
+  g_free (m->id);
+  g_free (m->thread);
+  g_free (m);
+}
+
+static GHashTable *
+markables (PetrelSession *self)
+{
+  static GQuark quark;
+  GHashTable *table;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("petrel-session-markables");
+
+  table = g_object_get_qdata (G_OBJECT (self), quark);
+  if (table == NULL)
+    {
+      table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, markable_free);
+      g_object_set_qdata_full (G_OBJECT (self), quark, table, (GDestroyNotify) g_hash_table_unref);
+    }
+
+  return table;
+}
+
+/* A received message was stored for the first time: it becomes the one
+ * to mark when it asks for markers and is the newest so far (archive
+ * pages and held-back messages may arrive after newer live ones). */
+static void
+note_markable (PetrelSession  *self,
+               XmppNode       *message,
+               const XmppJid  *peer,
+               gint64          time)
+{
+  const char *bare = xmpp_jid_get_bare_string (peer);
+  XmppNode *thread;
+  Markable *m;
+
+  if (!xmpp_markers_is_markable (message))
+    return;
+
+  m = g_hash_table_lookup (markables (self), bare);
+  if (m != NULL && m->time > time)
+    return;
+
+  m = g_new0 (Markable, 1);
+  m->id = g_strdup (xmpp_node_get_attr (message, "id"));
+  thread = xmpp_node_get_child (message, "thread", XMPP_NS_CLIENT);
+  if (thread != NULL && *xmpp_node_get_text (thread) != '\0')
+    m->thread = g_strdup (xmpp_node_get_text (thread));
+  m->time = time;
+  g_hash_table_replace (markables (self), g_strdup (bare), m);
+}
+
+/* Our own <displayed/>, sent by another of our clients (a carbon, §7):
+ * that message needs no marker from here. */
+static void
+note_own_marker (PetrelSession *self,
+                 XmppNode      *message)
+{
+  const char *to_attr = xmpp_node_get_attr (message, "to");
+  g_autoptr(XmppJid) to = to_attr != NULL ? xmpp_jid_parse (to_attr, NULL) : NULL;
+  const char *id = NULL;
+  Markable *m;
+
+  if (to == NULL || xmpp_markers_get_marker (message, &id) < XMPP_MARKER_DISPLAYED)
+    return;
+
+  m = g_hash_table_lookup (markables (self), xmpp_jid_get_bare_string (to));
+  if (m != NULL && g_strcmp0 (m->id, id) == 0)
+    m->sent = TRUE;
+}
+
+/**
+ * petrel_session_send_displayed:
+ * @peer: the conversation (a bare JID)
+ *
+ * Sends the XEP-0333 <displayed/> marker for the newest received message
+ * of the conversation that asked for one, unless it went out already.
+ * Only while online in FULL mode, and only to a contact who may see our
+ * presence (a marker tells that we are online, as a receipt does).
+ *
+ * Returns: whether a marker was sent
+ */
+gboolean
+petrel_session_send_displayed (PetrelSession *self,
+                               const char    *peer)
+{
+  g_autoptr(XmppJid) to = NULL;
+  g_autoptr(XmppNode) marker = NULL;
+  Markable *m;
+
+  g_return_val_if_fail (PETREL_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (peer != NULL, FALSE);
+
+  to = xmpp_jid_parse (peer, NULL);
+  if (to == NULL)
+    return FALSE;
+  m = g_hash_table_lookup (markables (self), xmpp_jid_get_bare_string (to));
+  if (m == NULL || m->sent)
+    return FALSE;
+  if (!petrel_session_is_connected (self) || self->mode != PETREL_SESSION_MODE_FULL ||
+      !may_see_presence (self, to))
+    return FALSE;
+
+  marker = xmpp_markers_build (XMPP_MARKER_DISPLAYED, to, XMPP_MESSAGE_CHAT, m->id, m->thread);
+  xmpp_client_send (self->client, marker);
+  m->sent = TRUE;
+
+  return TRUE;
+}
+
 gboolean
 petrel_session_store_message (PetrelSession *self,
                               XmppNode      *message,
@@ -465,6 +594,9 @@ petrel_session_store_message (PetrelSession *self,
     petrel_db_archive_set_position (self->db, self->account_id, xmpp_jid_get_bare_string (self->jid),
                                     row.stanza_id, g_get_real_time (), NULL);
 
+  /* Before the signal: whoever shows the message may mark it at once. */
+  if (!duplicate && !outgoing)
+    note_markable (self, message, peer, row.server_time != 0 ? row.server_time : row.local_time);
   if (!duplicate)
     petrel_session_emit_message (self, &row, xmpp_jid_to_string (from), xmpp_jid_to_string (to),
                                  xmpp_message_type_to_string (xmpp_message_type_from_string (xmpp_node_get_attr (message, "type"))));
@@ -588,8 +720,11 @@ carbon_cb (XmppClient *client,
            gboolean    sent,
            gpointer    user_data)
 {
-  /* Copies never get receipts or markers from us: the resource that
-   * really received the message answers for itself. */
+  /* Copies never get receipts from us: the resource that really
+   * received the message answers for itself.  A displayed marker is the
+   * user's doing, so a copy the user reads here is marked from here. */
+  if (sent)
+    note_own_marker (user_data, message);
   petrel_session_store_message (user_data, message, sent, NULL, NULL, FALSE, NULL);
 }
 

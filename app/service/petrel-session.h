@@ -152,6 +152,19 @@ gboolean petrel_session_send_message (PetrelSession  *self,
                                       GError        **error);
 
 /**
+ * petrel_session_send_displayed:
+ * @peer: the conversation (a bare JID)
+ *
+ * Sends one XEP-0333 <displayed/> for the newest received message of the
+ * conversation that asked for markers, once per message (see
+ * petrel-session-messages.c).
+ *
+ * Returns: whether a marker was sent
+ */
+gboolean petrel_session_send_displayed (PetrelSession *self,
+                                        const char    *peer);
+
+/**
  * petrel_session_flush:
  *
  * Sends every queued message of the account that is not on its way yet.

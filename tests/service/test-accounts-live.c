@@ -10,6 +10,7 @@
  * in-band registration.  Skips (77) without prosody.
  */
 #include <gio/gio.h>
+#include <string.h>
 
 #include "petrel-accounts-private.h"
 #include "store-test.h"
@@ -333,6 +334,69 @@ add_contact (Peer       *peer,
   g_assert_no_error (error);
 }
 
+/* What a session sent, for the exact markers. */
+static void
+log_cb (gboolean    incoming,
+        const char *text,
+        gpointer    user_data)
+{
+  if (!incoming)
+    g_ptr_array_add (user_data, g_strdup (text));
+}
+
+static guint
+count_sent (GPtrArray  *log,
+            const char *needle)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < log->len; i++)
+    for (const char *p = g_ptr_array_index (log, i); (p = strstr (p, needle)) != NULL; p++)
+      n++;
+
+  return n;
+}
+
+typedef struct
+{
+  GPtrArray *log;
+  const char *needle;
+  guint count;
+} Sent;
+
+static gboolean
+sent_count_reached (gpointer data)
+{
+  Sent *sent = data;
+
+  return count_sent (sent->log, sent->needle) >= sent->count;
+}
+
+static gboolean
+message_displayed (gpointer data)
+{
+  return g_str_equal (petrel_message_get_state (data), "displayed");
+}
+
+static gboolean
+has_received_two (gpointer data)
+{
+  return ((Peer *) data)->received->len >= 2;
+}
+
+/* Everything sent before has reached the server and come back: a ping
+ * round trip (RFC 6120 §10.1). */
+static void
+round_trip (Peer *peer)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  AccountEntry *entry = petrel_accounts_lookup_entry (peer->accounts, peer->jid);
+
+  petrel_session_confirm_async (entry->session, NULL, result_cb, &result);
+  wait_until (result_set, &result);
+  g_assert_true (petrel_session_confirm_finish (entry->session, result, NULL));
+}
+
 static void
 test_two_users (void)
 {
@@ -343,12 +407,18 @@ test_two_users (void)
   g_autoptr(GPtrArray) outbox = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(PetrelMessage) sent = NULL;
+  g_autoptr(PetrelMessage) second = NULL;
+  g_autoptr(GPtrArray) bob_log = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *displayed = NULL;
+  g_autofree char *displayed_second = NULL;
   PetrelConversation *conversation;
   PetrelMessage *received;
+  Sent wanted = { 0 };
   guint n;
 
   peer_init (&alice, "alice", "alice-pw");
   peer_init (&bob, "bob", "bob-pw");
+  petrel_session_set_log_func (petrel_accounts_lookup_entry (bob.accounts, bob.jid)->session, log_cb, bob_log);
   petrel_accounts_start (alice.accounts);
   petrel_accounts_start (bob.accounts);
   wait_until (account_online, petrel_accounts_lookup (alice.accounts, alice.jid));
@@ -415,6 +485,60 @@ test_two_users (void)
 
     g_assert_cmpstr (petrel_message_get_body (last), ==, "hello bob");
   }
+
+  /* Shown in the focused window: one <displayed/> for the message, which
+   * reaches Alice's list as its state. */
+  displayed = g_strdup_printf ("<displayed xmlns='urn:xmpp:chat-markers:0' id='%s'/>",
+                               petrel_message_get_origin_id (sent));
+  wanted = (Sent) { bob_log, displayed, 1 };
+  wait_until (sent_count_reached, &wanted);
+  for (guint i = 0; i < bob_log->len; i++)
+    {
+      const char *text = g_ptr_array_index (bob_log, i);
+
+      if (strstr (text, displayed) != NULL)
+        {
+          g_autofree char *tail = g_strdup_printf ("type='chat'>%s<store xmlns='urn:xmpp:hints'/></message>", displayed);
+
+          g_test_message ("marker: %s", text);
+          g_assert_true (g_str_has_prefix (text, "<message "));
+          g_assert_nonnull (strstr (text, " to='alice@localhost'"));
+          g_assert_true (g_str_has_suffix (text, tail));
+        }
+    }
+  wait_until (message_displayed, sent);
+
+  /* Read again, focus lost and back: nothing more to mark. */
+  petrel_accounts_mark_read (bob.accounts, bob.jid, alice.jid);
+  petrel_accounts_set_focused (bob.accounts, FALSE);
+  petrel_accounts_set_focused (bob.accounts, TRUE);
+  g_clear_object (&bob_list);
+  bob_list = petrel_accounts_open_conversation (bob.accounts, bob.jid, alice.jid);
+  round_trip (&bob);
+  g_assert_cmpuint (count_sent (bob_log, "<displayed "), ==, 1);
+
+  /* While Bob's window has no focus, a new message stays unread and
+   * unmarked; the focus back marks it, and only it. */
+  petrel_accounts_set_focused (bob.accounts, FALSE);
+  g_assert_true (petrel_accounts_send_message (alice.accounts, alice.jid, bob.jid, "still there?", &error));
+  g_assert_no_error (error);
+  second = g_list_model_get_item (G_LIST_MODEL (alice_list), g_list_model_get_n_items (G_LIST_MODEL (alice_list)) - 1);
+  g_assert_cmpstr (petrel_message_get_body (second), ==, "still there?");
+  wait_until (has_received_two, &bob);
+  round_trip (&bob);
+  g_assert_cmpuint (petrel_conversation_get_unread (conversation), ==, 1);
+  g_assert_cmpuint (count_sent (bob_log, "<displayed "), ==, 1);
+
+  petrel_accounts_set_focused (bob.accounts, TRUE);
+  g_assert_cmpuint (petrel_conversation_get_unread (conversation), ==, 0);
+  displayed_second = g_strdup_printf ("<displayed xmlns='urn:xmpp:chat-markers:0' id='%s'/>",
+                                      petrel_message_get_origin_id (second));
+  wanted = (Sent) { bob_log, displayed_second, 1 };
+  wait_until (sent_count_reached, &wanted);
+  wait_until (message_displayed, second);
+  round_trip (&bob);
+  g_assert_cmpuint (count_sent (bob_log, "<displayed "), ==, 2);
+  g_assert_cmpuint (count_sent (bob_log, displayed), ==, 1);
 
   g_clear_object (&alice_list);
   g_clear_object (&bob_list);
