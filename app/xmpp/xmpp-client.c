@@ -475,6 +475,25 @@ dispatch (XmppClient *self,
 
 static void read_next (XmppClient *self);
 
+/* The RFC 6120 §4.9.3 stream error for what the reader refused. */
+static const char *
+reader_error_condition (int code)
+{
+  switch (code)
+    {
+    case XMPP_READER_ERROR_RESTRICTED_XML:
+      return "restricted-xml";
+    case XMPP_READER_ERROR_BAD_ENCODING:
+      return "unsupported-encoding";
+    case XMPP_READER_ERROR_LIMIT:
+      return "policy-violation";
+    case XMPP_READER_ERROR_NOT_WELL_FORMED:
+    case XMPP_READER_ERROR_CLOSED:
+    default:
+      return "not-well-formed";
+    }
+}
+
 static void
 read_cb (GObject      *source,
          GAsyncResult *result,
@@ -522,9 +541,12 @@ read_cb (GObject      *source,
     default:
       if (error->domain == XMPP_READER_ERROR)
         {
-          g_autoptr(GError) bad = g_error_new (XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_PROTOCOL,
-                                               "The server sent invalid XML: %s", error->message);
-          disconnected (self, bad);
+          g_autofree char *reason = g_strdup_printf ("The server sent invalid XML: %s",
+                                                     error->message);
+
+          /* RFC 6120 §4.9.3: say why before closing, where the stream
+           * itself is still usable for it. */
+          xmpp_client_fail_stream (self, reader_error_condition (error->code), NULL, reason);
         }
       else
         {
