@@ -259,16 +259,12 @@ petrel_accounts_entry_new (PetrelAccounts            *self,
 
   entry = g_new0 (AccountEntry, 1);
   entry->self = self;
-  entry->record = g_new0 (PetrelAccountRecord, 1);
+  entry->record = petrel_account_record_copy (record);
+  g_free (entry->record->jid);
   entry->record->jid = g_strdup (petrel_session_get_account (session));
-  entry->record->password = g_strdup (record->password);
-  entry->record->host = g_strdup (record->host);
-  entry->record->port = record->port;
-  entry->record->direct_tls = record->direct_tls;
-  entry->record->ca_file = g_strdup (record->ca_file);
-  entry->record->resource = g_strdup (record->resource);
-  entry->record->password_in_keyring = record->password_in_keyring;
   entry->account = petrel_account_new (entry->record->jid);
+  /* Before anyone watches it: a disabled account never starts. */
+  petrel_account_set_enabled (entry->account, !record->disabled);
   entry->contacts = petrel_contact_list_new (entry->record->jid);
   entry->chat_states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   if (!petrel_db_account_ensure (self->db, entry->record->jid, &entry->account_id, error))

@@ -14,6 +14,7 @@
 #include <gio/gio.h>
 
 #include "petrel-account.h"
+#include "petrel-account-store.h"
 #include "petrel-contact-list.h"
 #include "petrel-conversation-list.h"
 #include "petrel-message-list.h"
@@ -116,6 +117,58 @@ void petrel_accounts_sign_in_async (PetrelAccounts              *self,
 PetrelAccount *petrel_accounts_sign_in_finish (PetrelAccounts  *self,
                                                GAsyncResult    *result,
                                                GError         **error);
+
+/**
+ * petrel_accounts_dup_settings:
+ *
+ * Returns: (transfer full) (nullable): a copy of the account's stored
+ *   settings, without the password; %NULL for an unknown account
+ */
+PetrelAccountRecord *petrel_accounts_dup_settings (PetrelAccounts *self,
+                                                   const char     *jid) G_GNUC_WARN_UNUSED_RESULT;
+
+/**
+ * petrel_accounts_update_async:
+ * @settings: the account's new settings, named by @settings->jid:
+ *   host, port, direct TLS, CA file, resource, transport ("auto" or
+ *   %NULL, "tcp", "websocket", "bosh"), WebSocket and BOSH URLs (`wss://`,
+ *   `https://`), disabled; @settings->password is a new password, or
+ *   %NULL (or "") to keep the current one.  @password_in_keyring is
+ *   ignored: a new password goes to the Secret Service when one is
+ *   reachable
+ * @allow_file_password: as in #PetrelAccountSettings: without a keyring,
+ *   keep a new password in accounts.ini (0600); otherwise such an update
+ *   fails with %PETREL_STORE_ERROR_NO_SECRET_SERVICE and changes nothing
+ *
+ * Stores the settings and, when the connection settings or the password
+ * changed, replaces the account's session with one built from them (the
+ * old stream ends politely), connected at once when the account is
+ * enabled.  Errors: %PETREL_STORE_ERROR_NOT_FOUND,
+ * %PETREL_STORE_ERROR_NO_SECRET_SERVICE, %G_IO_ERROR_INVALID_ARGUMENT (an
+ * unknown transport, a URL without TLS), and the file's write errors.
+ */
+void petrel_accounts_update_async (PetrelAccounts            *self,
+                                   const PetrelAccountRecord *settings,
+                                   gboolean                   allow_file_password,
+                                   GCancellable              *cancellable,
+                                   GAsyncReadyCallback        callback,
+                                   gpointer                   user_data);
+gboolean petrel_accounts_update_finish (PetrelAccounts  *self,
+                                        GAsyncResult    *result,
+                                        GError         **error);
+
+/**
+ * petrel_accounts_set_account_enabled:
+ *
+ * Enables or disables the account and remembers it (`disabled` in
+ * accounts.ini).  A disabled account stays in the list, with its history
+ * and contacts, but does not connect; enabling it connects it (when the
+ * accounts are started and the presence is not offline).
+ */
+gboolean petrel_accounts_set_account_enabled (PetrelAccounts  *self,
+                                              const char      *jid,
+                                              gboolean         enabled,
+                                              GError         **error);
 
 /** Stops the account's session and forgets its settings and password. */
 gboolean petrel_accounts_remove (PetrelAccounts  *self,

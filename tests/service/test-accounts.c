@@ -908,6 +908,295 @@ test_remove (Fixture       *fixture,
     ;
 }
 
+/* Account settings */
+
+/* A port where connection attempts are counted (and never answered). */
+typedef struct
+{
+  GSocketService *service;
+  guint16 port;
+  guint attempts;
+  GPtrArray *connections;
+} Listener;
+
+static gboolean
+incoming_cb (GSocketService    *service,
+             GSocketConnection *connection,
+             GObject           *source,
+             gpointer           user_data)
+{
+  Listener *listener = user_data;
+
+  listener->attempts++;
+  g_ptr_array_add (listener->connections, g_object_ref (connection));
+  return TRUE;
+}
+
+static void
+listener_init (Listener *listener)
+{
+  g_autoptr(GError) error = NULL;
+
+  listener->service = g_socket_service_new ();
+  listener->connections = g_ptr_array_new_with_free_func (g_object_unref);
+  listener->port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (listener->service), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (listener->service, "incoming", G_CALLBACK (incoming_cb), listener);
+  g_socket_service_start (listener->service);
+}
+
+static void
+listener_clear (Listener *listener)
+{
+  g_socket_service_stop (listener->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (listener->service));
+  g_clear_object (&listener->service);
+  g_clear_pointer (&listener->connections, g_ptr_array_unref);
+}
+
+static gboolean
+has_attempt (gpointer data)
+{
+  return ((Listener *) data)->attempts > 0;
+}
+
+/* Runs the main loop for @msec, so whatever would connect has tried. */
+static void
+run_for (guint msec)
+{
+  gint64 end = g_get_monotonic_time () + msec * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+static char *
+accounts_ini (Fixture *fixture)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "accounts.ini", NULL);
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return contents;
+}
+
+static void
+stop_and_wait (Fixture *fixture)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  petrel_accounts_stop_async (fixture->accounts, NULL, result_cb, &result);
+  wait_until (result_set, &result);
+  g_assert_true (petrel_accounts_stop_finish (fixture->accounts, result, NULL));
+  /* The old sessions' polite ends, too. */
+  run_for (50);
+}
+
+static void
+test_disable_and_enable (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  Listener listener = { 0 };
+  g_autoptr(PetrelAccountRecord) settings = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  PetrelAccount *account;
+
+  listener_init (&listener);
+  settings = petrel_accounts_dup_settings (fixture->accounts, ROMEO);
+  g_assert_nonnull (settings);
+  g_assert_null (settings->password);
+  settings->port = listener.port;
+  petrel_accounts_update_async (fixture->accounts, settings, FALSE, NULL, result_cb, &result);
+  wait_until (result_set, &result);
+  g_assert_true (petrel_accounts_update_finish (fixture->accounts, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  g_assert_true (petrel_accounts_set_account_enabled (fixture->accounts, ROMEO, FALSE, &error));
+  g_assert_no_error (error);
+  contents = accounts_ini (fixture);
+  g_assert_nonnull (strstr (contents, "disabled=true\n"));
+  /* The password stays where it was. */
+  g_assert_nonnull (strstr (contents, "password=pw\n"));
+
+  /* Remembered across a restart: listed, disabled, never connecting. */
+  g_assert_finalize_object (g_steal_pointer (&fixture->accounts));
+  open_accounts (fixture);
+  account = petrel_accounts_lookup (fixture->accounts, ROMEO);
+  g_assert_nonnull (account);
+  g_assert_cmpuint (g_list_model_get_n_items (petrel_accounts_get_accounts (fixture->accounts)), ==, 1);
+  g_assert_false (petrel_account_get_enabled (account));
+  petrel_accounts_start (fixture->accounts);
+  petrel_accounts_set_presence (fixture->accounts, PETREL_PRESENCE_AWAY, NULL);
+  run_for (300);
+  g_assert_cmpuint (listener.attempts, ==, 0);
+  g_assert_cmpint (petrel_account_get_state (account), ==, PETREL_ACCOUNT_OFFLINE);
+
+  /* Enabled: it connects at once, and the file forgets the flag. */
+  g_assert_true (petrel_accounts_set_account_enabled (fixture->accounts, ROMEO, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (petrel_account_get_enabled (account));
+  wait_until (has_attempt, &listener);
+  g_clear_pointer (&contents, g_free);
+  contents = accounts_ini (fixture);
+  g_assert_null (strstr (contents, "disabled"));
+
+  /* Disabled while connecting: the attempt ends and no other follows. */
+  g_assert_true (petrel_accounts_set_account_enabled (fixture->accounts, ROMEO, FALSE, &error));
+  g_assert_no_error (error);
+  run_for (300);
+  g_assert_cmpint (petrel_account_get_state (account), ==, PETREL_ACCOUNT_OFFLINE);
+  g_assert_cmpuint (listener.attempts, ==, 1);
+
+  g_assert_false (petrel_accounts_set_account_enabled (fixture->accounts, TYBALT, TRUE, &error));
+  g_assert_error (error, PETREL_STORE_ERROR, PETREL_STORE_ERROR_NOT_FOUND);
+
+  stop_and_wait (fixture);
+  listener_clear (&listener);
+}
+
+static void
+test_update_reconnects (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  Listener listener = { 0 };
+  g_autoptr(PetrelAccountRecord) settings = NULL;
+  g_autoptr(PetrelAccountRecord) stored = NULL;
+  g_autoptr(PetrelAccountStore) store = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  PetrelAccount *account = petrel_accounts_lookup (fixture->accounts, ROMEO);
+  PetrelSession *old;
+
+  listener_init (&listener);
+  petrel_accounts_start (fixture->accounts);
+  wait_until (account_waiting, account);
+  old = fixture->entry->session;
+
+  settings = petrel_accounts_dup_settings (fixture->accounts, ROMEO);
+  settings->port = listener.port;
+  settings->transport = g_strdup ("tcp");
+  settings->websocket_url = g_strdup ("wss://montague.lit/ws");
+  settings->bosh_url = g_strdup ("https://montague.lit/bosh");
+  settings->resource = g_strdup ("balcony");
+  petrel_accounts_update_async (fixture->accounts, settings, FALSE, NULL, result_cb, &result);
+  wait_until (result_set, &result);
+  g_assert_true (petrel_accounts_update_finish (fixture->accounts, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* A new session, connecting to the new port at once. */
+  g_assert_true (fixture->entry->session != old);
+  wait_until (has_attempt, &listener);
+  g_assert_cmpint (petrel_account_get_state (account), ==, PETREL_ACCOUNT_CONNECTING);
+
+  contents = accounts_ini (fixture);
+  g_assert_nonnull (strstr (contents, "transport=tcp\n"));
+  g_assert_nonnull (strstr (contents, "websocket-url=wss://montague.lit/ws\n"));
+  g_assert_nonnull (strstr (contents, "bosh-url=https://montague.lit/bosh\n"));
+  g_assert_nonnull (strstr (contents, "resource=balcony\n"));
+  g_assert_nonnull (strstr (contents, "password=pw\n"));
+  store = petrel_account_store_open (fixture->dir, &error);
+  stored = petrel_account_store_get (store, ROMEO, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stored->port, ==, listener.port);
+  g_assert_cmpstr (stored->host, ==, "127.0.0.1");
+
+  /* Nothing changed: no new session, no new connection. */
+  old = fixture->entry->session;
+  petrel_accounts_update_async (fixture->accounts, settings, FALSE, NULL, result_cb, &result);
+  wait_until (result_set, &result);
+  g_assert_true (petrel_accounts_update_finish (fixture->accounts, result, &error));
+  g_clear_object (&result);
+  g_assert_true (fixture->entry->session == old);
+  run_for (100);
+  g_assert_cmpuint (listener.attempts, ==, 1);
+
+  /* "Automatic" is no transport in the file. */
+  g_free (settings->transport);
+  settings->transport = g_strdup ("auto");
+  petrel_accounts_update_async (fixture->accounts, settings, FALSE, NULL, result_cb, &result);
+  wait_until (result_set, &result);
+  g_assert_true (petrel_accounts_update_finish (fixture->accounts, result, &error));
+  g_clear_object (&result);
+  g_clear_pointer (&contents, g_free);
+  contents = accounts_ini (fixture);
+  g_assert_null (strstr (contents, "transport="));
+
+  stop_and_wait (fixture);
+  listener_clear (&listener);
+}
+
+static void
+test_update_refused (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(PetrelAccountRecord) settings = petrel_accounts_dup_settings (fixture->accounts, ROMEO);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = accounts_ini (fixture);
+  g_autofree char *after = NULL;
+  PetrelSession *old = fixture->entry->session;
+
+  /* No keyring here, and the file not allowed: nothing changes. */
+  settings->password = g_strdup ("new-pw");
+  settings->host = g_strdup ("elsewhere.lit");
+  petrel_accounts_update_async (fixture->accounts, settings, FALSE, NULL, result_cb, &result);
+  wait_until (result_set, &result);
+  g_assert_false (petrel_accounts_update_finish (fixture->accounts, result, &error));
+  g_assert_error (error, PETREL_STORE_ERROR, PETREL_STORE_ERROR_NO_SECRET_SERVICE);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  after = accounts_ini (fixture);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_true (fixture->entry->session == old);
+
+  /* Allowed: in the file, and a new session uses it. */
+  petrel_accounts_update_async (fixture->accounts, settings, TRUE, NULL, result_cb, &result);
+  wait_until (result_set, &result);
+  g_assert_true (petrel_accounts_update_finish (fixture->accounts, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_clear_pointer (&after, g_free);
+  after = accounts_ini (fixture);
+  g_assert_nonnull (strstr (after, "password=new-pw\n"));
+  g_assert_nonnull (strstr (after, "host=elsewhere.lit\n"));
+  g_assert_null (strstr (after, "password=pw\n"));
+  g_assert_true (fixture->entry->session != old);
+
+  /* Not TLS, or no such transport. */
+  g_clear_pointer (&settings->password, g_free);
+  settings->websocket_url = g_strdup ("ws://montague.lit/ws");
+  petrel_accounts_update_async (fixture->accounts, settings, TRUE, NULL, result_cb, &result);
+  wait_until (result_set, &result);
+  g_assert_false (petrel_accounts_update_finish (fixture->accounts, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  g_clear_pointer (&settings->websocket_url, g_free);
+  settings->transport = g_strdup ("carrier-pigeon");
+  petrel_accounts_update_async (fixture->accounts, settings, TRUE, NULL, result_cb, &result);
+  wait_until (result_set, &result);
+  g_assert_false (petrel_accounts_update_finish (fixture->accounts, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  g_free (settings->jid);
+  settings->jid = g_strdup (TYBALT);
+  g_clear_pointer (&settings->transport, g_free);
+  petrel_accounts_update_async (fixture->accounts, settings, TRUE, NULL, result_cb, &result);
+  wait_until (result_set, &result);
+  g_assert_false (petrel_accounts_update_finish (fixture->accounts, result, &error));
+  g_assert_error (error, PETREL_STORE_ERROR, PETREL_STORE_ERROR_NOT_FOUND);
+
+  run_for (50);
+}
+
 /* A password in the keyring, and no keyring */
 
 static gboolean
@@ -1010,6 +1299,9 @@ main (int   argc,
   ADD ("sign-in-failure-keeps-nothing", test_sign_in_failure_keeps_nothing);
   ADD ("sign-in-cancelled", test_sign_in_cancelled);
   ADD ("remove", test_remove);
+  ADD ("disable-and-enable", test_disable_and_enable);
+  ADD ("update-reconnects", test_update_reconnects);
+  ADD ("update-refused", test_update_refused);
 #undef ADD
   g_test_add_func ("/accounts/keyring-password-unavailable", test_keyring_password_unavailable);
   g_test_add_func ("/accounts/empty-profile", test_empty_profile);
