@@ -73,6 +73,116 @@ no_service_error (void)
                               "No keyring (Secret Service) is available to keep the password");
 }
 
+/*
+ * What a failed Secret Service call means.  A Secret Service that is
+ * running may still be of no use: no default collection ("login") and
+ * nobody to create one, a collection that is locked and a prompt the user
+ * dismissed (or no prompter at all), a daemon that went away or does not
+ * answer.  For the user these are all "no keyring": each becomes
+ * %PETREL_STORE_ERROR_NO_SECRET_SERVICE, with the reason in the message,
+ * so the UI offers the profile file.  Only the caller's own cancellation
+ * stays what it is.
+ */
+static const char *
+unavailable_reason (const GError *error)
+{
+  if (error->domain == SECRET_ERROR)
+    {
+      switch (error->code)
+        {
+        case SECRET_ERROR_IS_LOCKED:
+          return "the keyring is locked";
+        case SECRET_ERROR_NO_SUCH_OBJECT:
+          return "the keyring has no default collection";
+        default:
+          return "the keyring failed";
+        }
+    }
+  if (error->domain == G_DBUS_ERROR)
+    {
+      switch (error->code)
+        {
+        case G_DBUS_ERROR_SERVICE_UNKNOWN:
+        case G_DBUS_ERROR_NAME_HAS_NO_OWNER:
+        case G_DBUS_ERROR_SPAWN_EXEC_FAILED:
+        case G_DBUS_ERROR_SPAWN_FAILED:
+        case G_DBUS_ERROR_SPAWN_CHILD_EXITED:
+        case G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND:
+        case G_DBUS_ERROR_NO_SERVER:
+        case G_DBUS_ERROR_DISCONNECTED:
+          return "no keyring service is running";
+        case G_DBUS_ERROR_UNKNOWN_OBJECT:
+        case G_DBUS_ERROR_UNKNOWN_METHOD:
+        case G_DBUS_ERROR_UNKNOWN_INTERFACE:
+          /* libsecret went for the "default" alias's collection ("login"),
+           * and there is none. */
+          return "the keyring has no default collection";
+        case G_DBUS_ERROR_NO_REPLY:
+        case G_DBUS_ERROR_TIMEOUT:
+        case G_DBUS_ERROR_TIMED_OUT:
+          return "the keyring does not answer";
+        default:
+          return "the keyring refused the request";
+        }
+    }
+  if (error->domain == G_IO_ERROR)
+    {
+      switch (error->code)
+        {
+        case G_IO_ERROR_CANCELLED:
+          /* Not the caller's: libsecret's own, for a dismissed prompt. */
+          return "the keyring prompt was dismissed";
+        case G_IO_ERROR_DBUS_ERROR:
+          /* A remote error GIO has no code for (org.freedesktop.Secret.
+           * Error.*, a keyring daemon's own). */
+          return "the keyring refused the request";
+        case G_IO_ERROR_CLOSED:
+        case G_IO_ERROR_CONNECTION_REFUSED:
+        case G_IO_ERROR_BROKEN_PIPE:
+        case G_IO_ERROR_NOT_FOUND:
+          return "no keyring service is running";
+        case G_IO_ERROR_TIMED_OUT:
+          return "the keyring does not answer";
+        default:
+          return NULL;
+        }
+    }
+
+  return NULL;
+}
+
+/* Turns @error into NO_SECRET_SERVICE unless the caller cancelled. */
+static GError *
+map_error (GError       *error,
+           GCancellable *cancellable,
+           const char   *what)
+{
+  g_autoptr(GError) original = error;
+  g_autofree char *remote = NULL;
+  const char *reason;
+
+  if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
+    return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+
+  reason = unavailable_reason (original);
+  if (reason == NULL)
+    {
+      g_prefix_error (&original, "%s: ", what);
+      return g_steal_pointer (&original);
+    }
+
+  /* The remote name says more than GIO's code (IsLocked, NoSuchObject). */
+  remote = g_dbus_error_get_remote_error (original);
+  if (remote != NULL && g_str_has_suffix (remote, ".IsLocked"))
+    reason = "the keyring is locked";
+  else if (remote != NULL && g_str_has_suffix (remote, ".NoSuchObject"))
+    reason = "the keyring has no default collection";
+  g_debug ("%s: %s (%s)", what, reason, original->message);
+
+  return g_error_new (PETREL_STORE_ERROR, PETREL_STORE_ERROR_NO_SECRET_SERVICE,
+                      "No keyring is available to keep the password: %s", reason);
+}
+
 /* Availability */
 
 /* Without an address and without the standard socket there is no session
@@ -376,12 +486,43 @@ secret_op_free (gpointer data)
 }
 
 static void
+locked_search_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SecretOp *op = g_task_get_task_data (task);
+  GList *items;
+  GError *error = NULL;
+
+  items = secret_password_search_finish (result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, map_error (error, g_task_get_cancellable (task),
+                                            "Cannot read the password from the keyring"));
+      return;
+    }
+  if (items != NULL)
+    {
+      g_list_free_full (items, g_object_unref);
+      g_debug ("the password of %s is in a locked collection", op->jid);
+      g_task_return_new_error (task, PETREL_STORE_ERROR, PETREL_STORE_ERROR_NO_SECRET_SERVICE,
+                               "No keyring is available to read the password: the keyring is locked");
+      return;
+    }
+
+  g_task_return_new_error (task, PETREL_STORE_ERROR, PETREL_STORE_ERROR_NOT_FOUND,
+                           "The keyring has no password for %s", op->jid);
+}
+
+static void
 op_done_cb (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   SecretOp *op = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   GError *error = NULL;
 
   switch (op->op)
@@ -389,8 +530,11 @@ op_done_cb (GObject      *source,
     case OP_STORE:
       if (!secret_password_store_finish (result, &error))
         {
-          g_prefix_error (&error, "Cannot keep the password in the keyring: ");
-          g_task_return_error (task, error);
+          /* FALSE without an error: libsecret's answer to a dismissed
+           * prompt for creating the default collection. */
+          if (error == NULL)
+            error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Prompt dismissed");
+          g_task_return_error (task, map_error (error, cancellable, "Cannot keep the password in the keyring"));
         }
       else
         g_task_return_boolean (task, TRUE);
@@ -401,13 +545,16 @@ op_done_cb (GObject      *source,
         char *password = take_password (secret_password_lookup_finish (result, &error));
 
         if (error != NULL)
-          {
-            g_prefix_error (&error, "Cannot read the password from the keyring: ");
-            g_task_return_error (task, error);
-          }
+          g_task_return_error (task, map_error (error, cancellable, "Cannot read the password from the keyring"));
         else if (password == NULL)
-          g_task_return_new_error (task, PETREL_STORE_ERROR, PETREL_STORE_ERROR_NOT_FOUND,
-                                   "The keyring has no password for %s", op->jid);
+          {
+            /* libsecret says "nothing" also when the item is there but
+             * stayed locked (the unlock prompt was dismissed, or nobody
+             * could show it): a search without unlocking tells them apart. */
+            secret_password_search (password_schema (), SECRET_SEARCH_ALL, cancellable,
+                                    locked_search_cb, g_steal_pointer (&task),
+                                    "jid", op->jid, NULL);
+          }
         else
           g_task_return_pointer (task, password, (GDestroyNotify) petrel_secrets_password_free);
       }
@@ -417,10 +564,7 @@ op_done_cb (GObject      *source,
       /* FALSE without an error: there was nothing to remove. */
       secret_password_clear_finish (result, &error);
       if (error != NULL)
-        {
-          g_prefix_error (&error, "Cannot remove the password from the keyring: ");
-          g_task_return_error (task, error);
-        }
+        g_task_return_error (task, map_error (error, cancellable, "Cannot remove the password from the keyring"));
       else
         g_task_return_boolean (task, TRUE);
       break;

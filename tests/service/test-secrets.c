@@ -377,6 +377,198 @@ test_keyring_round_trip (void)
   store_test_remove_dir (dir);
 }
 
+/* gnome-keyring on a private bus, as in the round trip; with @unlock a
+ * login keyring is created and made the default collection, without it
+ * there is no collection at all.  No prompter exists on this bus, so any
+ * prompt fails or counts as dismissed.  Returns %NULL (test skipped) where
+ * gnome-keyring is missing or does not start. */
+typedef struct
+{
+  char *dir;
+  GSubprocess *bus;
+  GSubprocess *daemon;
+} Keyring;
+
+static gboolean
+keyring_start (Keyring  *keyring,
+               gboolean  unlock)
+{
+  g_autofree char *daemon = g_find_program_in_path ("gnome-keyring-daemon");
+  g_autofree char *address = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *runtime_dir = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (daemon == NULL)
+    {
+      g_test_skip ("gnome-keyring is not installed");
+      return FALSE;
+    }
+
+  keyring->dir = store_test_make_dir ();
+  data_dir = g_build_filename (keyring->dir, "data", NULL);
+  runtime_dir = g_build_filename (keyring->dir, "run", NULL);
+  g_assert_cmpint (g_mkdir (data_dir, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (runtime_dir, 0700), ==, 0);
+
+  keyring->bus = start_bus (keyring->dir, &address);
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+
+  launcher = g_subprocess_launcher_new ((unlock ? G_SUBPROCESS_FLAGS_STDIN_PIPE : G_SUBPROCESS_FLAGS_NONE) |
+                                        G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+  g_subprocess_launcher_setenv (launcher, "HOME", keyring->dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", runtime_dir, TRUE);
+  if (unlock)
+    keyring->daemon = g_subprocess_launcher_spawn (launcher, &error, daemon, "--foreground", "--unlock",
+                                                   "--components=secrets", NULL);
+  else
+    keyring->daemon = g_subprocess_launcher_spawn (launcher, &error, daemon, "--foreground",
+                                                   "--components=secrets", NULL);
+  g_assert_no_error (error);
+  if (unlock)
+    {
+      GOutputStream *input = g_subprocess_get_stdin_pipe (keyring->daemon);
+
+      g_output_stream_write_all (input, "test", 4, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_output_stream_close (input, NULL, NULL);
+    }
+
+  if (!wait_for_service ())
+    {
+      g_test_skip ("gnome-keyring-daemon did not start on the private bus");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+keyring_stop (Keyring *keyring)
+{
+  if (keyring->daemon != NULL)
+    {
+      g_subprocess_send_signal (keyring->daemon, SIGTERM);
+      g_subprocess_wait (keyring->daemon, NULL, NULL);
+      g_clear_object (&keyring->daemon);
+    }
+  petrel_secrets_disconnect ();
+  if (keyring->bus != NULL)
+    {
+      stop_bus (keyring->bus);
+      g_clear_object (&keyring->bus);
+    }
+  if (keyring->dir != NULL)
+    store_test_remove_dir (keyring->dir);
+  g_clear_pointer (&keyring->dir, g_free);
+}
+
+static void
+test_keyring_without_collection (void)
+{
+  Keyring keyring = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A process of its own: libsecret keeps the shared connection to an
+   * earlier test's bus, which is gone. */
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC,
+                              G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  if (!keyring_start (&keyring, FALSE))
+    {
+      keyring_stop (&keyring);
+      return;
+    }
+
+  /* A Secret Service that answers, but without a default collection
+   * ("no login keyring") and nobody to create one. */
+  g_assert_true (petrel_secrets_available (NULL));
+  petrel_secrets_store_async (JID, "wherefore", NULL, result_cb, &result);
+  g_assert_false (petrel_secrets_store_finish (wait_result (&result), &error));
+  g_test_message ("storing without a collection: %s", error->message);
+  g_assert_error (error, PETREL_STORE_ERROR, PETREL_STORE_ERROR_NO_SECRET_SERVICE);
+
+  keyring_stop (&keyring);
+}
+
+static void
+lock_all (void)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *collections[] = { "/org/freedesktop/secrets/collection/login", NULL };
+
+  g_assert_nonnull (bus);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+                                       "org.freedesktop.Secret.Service", "Lock",
+                                       g_variant_new ("(^ao)", collections), NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_keyring_locked (void)
+{
+  Keyring keyring = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *password;
+
+  /* A process of its own: libsecret keeps the shared connection to an
+   * earlier test's bus, which is gone. */
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC,
+                              G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  if (!keyring_start (&keyring, TRUE))
+    {
+      keyring_stop (&keyring);
+      return;
+    }
+
+  g_assert_true (petrel_secrets_store_sync (JID, "wherefore", NULL, &error));
+  g_assert_no_error (error);
+
+  /* Locked, and the unlock prompt goes nowhere (dismissed). */
+  lock_all ();
+  petrel_secrets_lookup_async (JID, NULL, result_cb, &result);
+  password = petrel_secrets_lookup_finish (wait_result (&result), &error);
+  g_assert_null (password);
+  g_test_message ("reading from a locked keyring: %s", error->message);
+  g_assert_error (error, PETREL_STORE_ERROR, PETREL_STORE_ERROR_NO_SECRET_SERVICE);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* Still "none" for an account that has no item at all. */
+  password = petrel_secrets_lookup_sync ("juliet@capulet.lit", NULL, &error);
+  g_assert_null (password);
+  g_assert_error (error, PETREL_STORE_ERROR, PETREL_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  petrel_secrets_store_async (JID, "art thou", NULL, result_cb, &result);
+  g_assert_false (petrel_secrets_store_finish (wait_result (&result), &error));
+  g_test_message ("storing into a locked keyring: %s", error->message);
+  g_assert_error (error, PETREL_STORE_ERROR, PETREL_STORE_ERROR_NO_SECRET_SERVICE);
+
+  keyring_stop (&keyring);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -395,6 +587,8 @@ main (int   argc,
   g_test_add_func ("/secrets/private-bus-without-service", test_private_bus_without_service);
   g_test_add_func ("/secrets/account-store-keyring-flag", test_account_store_keyring_flag);
   g_test_add_func ("/secrets/keyring-round-trip", test_keyring_round_trip);
+  g_test_add_func ("/secrets/keyring-without-collection", test_keyring_without_collection);
+  g_test_add_func ("/secrets/keyring-locked", test_keyring_locked);
 
   return g_test_run ();
 }
