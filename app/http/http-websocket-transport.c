@@ -13,6 +13,8 @@
 #define PAYLOAD_SLACK 4096
 /* How long a close waits for the server's <close/>. */
 #define CLOSE_GRACE_SECONDS 5
+/* The payload of libsoup's keepalive ping. */
+#define PING_PAYLOAD 7
 
 struct _HttpWebsocketTransport
 {
@@ -439,7 +441,9 @@ pong_cb (SoupWebsocketConnection *conn,
 {
   HttpWebsocketTransport *self = user_data;
 
-  self->bytes_in += frame_size (g_bytes_get_size (message), FALSE);
+  /* The pong echoes the ping's payload (RFC 6455 §5.5.3); the size libsoup
+   * 3.2 hands to this signal is not reliable. */
+  self->bytes_in += frame_size (PING_PAYLOAD, FALSE);
   if (self->pinging)
     {
       self->pinging = FALSE;
@@ -745,10 +749,10 @@ ws_keepalive (XmppTransport *transport)
     return;
 
   /* libsoup 3.2 pings only on its keepalive timer: arm it for one ping
-   * (an empty masked frame, 6 bytes) and disarm it at the pong. */
+   * and disarm it at the pong.  Its ping carries "ping-%d"-style 7 bytes. */
   self->pinging = TRUE;
   soup_websocket_connection_set_keepalive_interval (self->conn, 1);
-  self->bytes_out += frame_size (0, TRUE);
+  self->bytes_out += frame_size (PING_PAYLOAD, TRUE);
 }
 
 static gboolean
