@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The connector over WebSocket, against a scripted WebSocket server: login
+ * without STARTTLS, the restart after SASL, SCRAM without channel binding,
+ * and the order of transports in auto (only an unreachable endpoint lets
+ * the next one be tried).
+ */
+#include "http-transport-provider.h"
+#include "http-websocket-transport.h"
+#include "ws-peer.h"
+#include "xmpp-connector.h"
+#include "xmpp-error.h"
+#include "xmpp-sasl.h"
+
+#define OPEN_FROM_SERVER "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='localhost' " \
+                         "id='s1' version='1.0' xml:lang='en'/>"
+#define FEATURES_START "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>"
+
+static const char * const xmpp_protocols[] = { "xmpp", NULL };
+
+typedef struct
+{
+  WsPeer *peer;
+  HttpTransportProvider *provider;
+  XmppConnector *connector;
+  XmppStream *stream;
+  GError *error;
+  gboolean done;
+  char *url;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->peer = ws_peer_new (TRUE, xmpp_protocols);
+  f->provider = http_transport_provider_new ();
+  f->url = ws_peer_url (f->peer, "/xmpp-websocket");
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  if (f->stream != NULL)
+    xmpp_stream_close (f->stream);
+  g_clear_object (&f->stream);
+  g_clear_object (&f->connector);
+  g_clear_error (&f->error);
+  g_clear_object (&f->provider);
+  g_clear_pointer (&f->peer, ws_peer_free);
+  g_free (f->url);
+}
+
+static void
+connect_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Fixture *f = user_data;
+
+  f->stream = xmpp_connector_connect_finish (XMPP_CONNECTOR (source), result, &f->error);
+  f->done = TRUE;
+}
+
+static void
+start (Fixture             *f,
+       XmppConnectorConfig *config)
+{
+  g_autoptr(XmppJid) jid = xmpp_jid_parse ("alice@localhost", NULL);
+
+  config->jid = jid;
+  config->password = "secret";
+  config->ca_file = ws_peer_ca_file ();
+  config->provider = f->provider;
+  config->timeout_seconds = 10;
+  f->connector = xmpp_connector_new (config);
+  xmpp_connector_connect_async (f->connector, NULL, connect_cb, f);
+}
+
+static XmppNode *
+parse (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  XmppNode *node = NULL;
+
+  g_assert_cmpint (http_websocket_parse_message (text, strlen (text), NULL, &node, &error), !=,
+                   XMPP_READER_EVENT_NONE);
+  g_assert_no_error (error);
+  return node;
+}
+
+/* The server's half of a PLAIN login, from the first <open/> to the bound
+ * stream; @n is the number of messages the client sent before. */
+static void
+script_plain_login (Fixture *f,
+                    guint    n)
+{
+  g_autoptr(XmppNode) bind = NULL;
+  g_autofree char *result = NULL;
+
+  g_assert_cmpstr (ws_peer_wait_message (f->peer, n + 1), ==,
+                   "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='localhost' "
+                   "from='alice@localhost' version='1.0'/>");
+  ws_peer_send (f->peer, OPEN_FROM_SERVER);
+  ws_peer_send (f->peer, FEATURES_START
+                "<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism>"
+                "</mechanisms></stream:features>");
+
+  /* PLAIN is fine: the transport is TLS with a checked certificate. */
+  g_assert_cmpstr (ws_peer_wait_message (f->peer, n + 2), ==,
+                   "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>"
+                   "AGFsaWNlAHNlY3JldA==</auth>");
+  ws_peer_send (f->peer, "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+
+  /* The restart is a new <open/> on the same connection. */
+  g_assert_cmpstr (ws_peer_wait_message (f->peer, n + 3), ==,
+                   "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='localhost' "
+                   "from='alice@localhost' version='1.0'/>");
+  ws_peer_send (f->peer, OPEN_FROM_SERVER);
+  ws_peer_send (f->peer, FEATURES_START "<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"
+                "</stream:features>");
+
+  bind = parse (ws_peer_wait_message (f->peer, n + 4));
+  g_assert_true (xmpp_node_is (bind, "iq", XMPP_NS_CLIENT));
+  g_assert_nonnull (xmpp_node_get_child (bind, "bind", "urn:ietf:params:xml:ns:xmpp-bind"));
+  g_assert_true (g_str_has_prefix (ws_peer_wait_message (f->peer, n + 4),
+                                   "<iq xmlns='jabber:client' type='set' id='"));
+  result = g_strdup_printf ("<iq xmlns='jabber:client' type='result' id='%s'>"
+                            "<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
+                            "<jid>alice@localhost/ws</jid></bind></iq>",
+                            xmpp_node_get_attr (bind, "id"));
+  ws_peer_send (f->peer, result);
+}
+
+static void
+test_login (Fixture       *f,
+            gconstpointer  data)
+{
+  XmppConnectorConfig config = {
+    .transport = XMPP_TRANSPORT_WEBSOCKET,
+    .websocket_url = f->url,
+  };
+
+  start (f, &config);
+  script_plain_login (f, 0);
+  ws_run_until (&f->done);
+  g_assert_no_error (f->error);
+  g_assert_nonnull (xmpp_stream_get_transport (f->stream));
+  g_assert_true (xmpp_stream_is_tls (f->stream));
+  g_assert_cmpstr (xmpp_jid_to_string (xmpp_connector_get_bound_jid (f->connector)), ==,
+                   "alice@localhost/ws");
+  g_assert_cmpuint (xmpp_stream_get_bytes_out (f->stream), >, 0);
+}
+
+static void
+test_scram_without_channel_binding (Fixture       *f,
+                                    gconstpointer  data)
+{
+  XmppConnectorConfig config = {
+    .transport = XMPP_TRANSPORT_WEBSOCKET,
+    .websocket_url = f->url,
+  };
+  g_autoptr(XmppNode) auth = NULL;
+  g_autofree guchar *initial = NULL;
+  gsize len = 0;
+
+  start (f, &config);
+  ws_peer_wait_message (f->peer, 1);
+  ws_peer_send (f->peer, OPEN_FROM_SERVER);
+  ws_peer_send (f->peer, FEATURES_START
+                "<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                "<mechanism>SCRAM-SHA-1-PLUS</mechanism><mechanism>SCRAM-SHA-1</mechanism>"
+                "</mechanisms></stream:features>");
+
+  /* The WebSocket's TLS ends at the HTTP server: no channel binding, so
+   * plain SCRAM with the GS2 flag "n" (never "y": the server does offer
+   * -PLUS, and "y" would make it suspect a downgrade). */
+  auth = parse (ws_peer_wait_message (f->peer, 2));
+  g_assert_cmpstr (xmpp_node_get_attr (auth, "mechanism"), ==, "SCRAM-SHA-1");
+  initial = g_base64_decode (xmpp_node_get_text (auth), &len);
+  g_assert_cmpuint (len, >, 12);
+  g_assert_true (g_str_has_prefix ((const char *) initial, "n,,n=alice,r="));
+
+  ws_peer_send (f->peer, "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/>"
+                         "</failure>");
+  ws_run_until (&f->done);
+  g_assert_error (f->error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_NOT_AUTHORIZED);
+}
+
+/* A loopback port that refuses connections. */
+static guint16
+closed_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static void
+test_auto_falls_through_when_unreachable (Fixture       *f,
+                                          gconstpointer  data)
+{
+  XmppConnectorConfig config = {
+    .transport = XMPP_TRANSPORT_AUTO,
+    .host = "127.0.0.1",
+    .port = closed_port (),
+    .websocket_url = f->url,
+  };
+
+  /* TCP is refused, so the WebSocket endpoint is tried. */
+  start (f, &config);
+  script_plain_login (f, 0);
+  ws_run_until (&f->done);
+  g_assert_no_error (f->error);
+  g_assert_nonnull (xmpp_stream_get_transport (f->stream));
+}
+
+static void
+test_tcp_only_does_not_fall_through (Fixture       *f,
+                                     gconstpointer  data)
+{
+  XmppConnectorConfig config = {
+    .transport = XMPP_TRANSPORT_TCP,
+    .host = "127.0.0.1",
+    .port = closed_port (),
+    .websocket_url = f->url,
+  };
+
+  start (f, &config);
+  ws_run_until (&f->done);
+  g_assert_error (f->error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_REFUSED);
+  g_assert_cmpuint (ws_peer_n_connections (f->peer), ==, 0);
+}
+
+static gboolean
+no_starttls_cb (GSocketService    *service,
+                GSocketConnection *connection,
+                GObject           *source,
+                gpointer           user_data)
+{
+  static const char greeting[] =
+    "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
+    "xmlns:stream='http://etherx.jabber.org/streams' from='localhost' id='x' version='1.0'>"
+    "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+    "<mechanism>PLAIN</mechanism></mechanisms></stream:features>";
+  GPtrArray *keep = user_data;
+
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                             greeting, strlen (greeting), NULL, NULL, NULL);
+  g_ptr_array_add (keep, g_object_ref (connection));
+  return TRUE;
+}
+
+static void
+test_tcp_security_failure_stops (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  XmppConnectorConfig config = {
+    .transport = XMPP_TRANSPORT_AUTO,
+    .host = "127.0.0.1",
+    .websocket_url = f->url,
+  };
+
+  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (service), any,
+                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                                NULL, &bound, NULL));
+  g_signal_connect (service, "incoming", G_CALLBACK (no_starttls_cb), keep);
+  config.port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  /* The TCP server answers but offers no STARTTLS: that is a security
+   * failure, and auto must not move on to the WebSocket. */
+  start (f, &config);
+  ws_run_until (&f->done);
+  g_assert_error (f->error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_NO_TLS);
+  g_assert_cmpuint (ws_peer_n_connections (f->peer), ==, 0);
+  g_socket_service_stop (service);
+}
+
+static void
+test_certificate_failure_stops (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(WsPeer) second = ws_peer_new (TRUE, xmpp_protocols);
+  g_autofree char *wrong_name = g_strdup_printf ("wss://127.0.0.1:%u/xmpp-websocket",
+                                                 ws_peer_port (f->peer));
+  g_autofree char *bosh = g_strdup_printf ("https://localhost:%u/http-bind",
+                                           ws_peer_port (second));
+  XmppConnectorConfig config = {
+    .transport = XMPP_TRANSPORT_AUTO,
+    .host = "127.0.0.1",
+    .port = closed_port (),
+    .websocket_url = wrong_name,
+    .bosh_url = bosh,
+  };
+
+  /* The WebSocket's certificate does not name the host: the attempt ends
+   * there, BOSH is never tried. */
+  start (f, &config);
+  ws_run_until (&f->done);
+  g_assert_error (f->error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_TLS);
+  g_assert_cmpuint (ws_peer_n_connections (second), ==, 0);
+}
+
+static void
+test_insecure_url_stops (Fixture       *f,
+                         gconstpointer  data)
+{
+  XmppConnectorConfig config = {
+    .transport = XMPP_TRANSPORT_WEBSOCKET,
+    .websocket_url = "ws://localhost:1/xmpp-websocket",
+  };
+
+  start (f, &config);
+  ws_run_until (&f->done);
+  g_assert_error (f->error, XMPP_TRANSPORT_ERROR, XMPP_TRANSPORT_ERROR_INSECURE_URL);
+}
+
+static void
+test_nothing_discovered (Fixture       *f,
+                         gconstpointer  data)
+{
+  XmppConnectorConfig config = {
+    .transport = XMPP_TRANSPORT_WEBSOCKET,
+  };
+
+  start (f, &config);
+  ws_run_until (&f->done);
+  g_assert_error (f->error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_DNS);
+  g_assert_cmpuint (ws_peer_n_connections (f->peer), ==, 0);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/websocket-connector/login", test_login);
+  ADD ("/websocket-connector/scram-without-channel-binding", test_scram_without_channel_binding);
+  ADD ("/websocket-connector/auto/falls-through-when-unreachable",
+       test_auto_falls_through_when_unreachable);
+  ADD ("/websocket-connector/tcp-only", test_tcp_only_does_not_fall_through);
+  ADD ("/websocket-connector/auto/tcp-security-failure-stops", test_tcp_security_failure_stops);
+  ADD ("/websocket-connector/auto/certificate-failure-stops", test_certificate_failure_stops);
+  ADD ("/websocket-connector/insecure-url", test_insecure_url_stops);
+  ADD ("/websocket-connector/nothing-discovered", test_nothing_discovered);
+#undef ADD
+
+  return g_test_run ();
+}
