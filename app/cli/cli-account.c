@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "xmpp-jid.h"
+#include "xmpp-transport.h"
 
 static int
 account_add (CliContext *ctx,
@@ -16,9 +17,13 @@ account_add (CliContext *ctx,
   g_autofree char *host = NULL;
   g_autofree char *ca_file = NULL;
   g_autofree char *resource = NULL;
+  g_autofree char *websocket = NULL;
+  g_autofree char *bosh = NULL;
+  g_autofree char *transport = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(XmppJid) jid = NULL;
   PetrelAccountRecord record = { 0 };
+  XmppTransportKind kind;
   gboolean direct_tls = FALSE;
   int port = 0;
   gboolean ok;
@@ -29,6 +34,10 @@ account_add (CliContext *ctx,
     { "direct-tls", 0, 0, G_OPTION_ARG_NONE, &direct_tls, "TLS from the first byte (XEP-0368)", NULL },
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, "Extra trusted CA certificates (PEM)", "PEM" },
     { "resource", 0, 0, G_OPTION_ARG_STRING, &resource, "Resource to ask for", "R" },
+    { "websocket", 0, 0, G_OPTION_ARG_STRING, &websocket, "Connect over this WebSocket (RFC 7395)", "wss://URL" },
+    { "bosh", 0, 0, G_OPTION_ARG_STRING, &bosh, "Connect over this BOSH endpoint (XEP-0206)", "https://URL" },
+    { "transport", 0, 0, G_OPTION_ARG_STRING, &transport,
+      "auto (TCP, then WebSocket, then BOSH), tcp, websocket or bosh", "KIND" },
     { NULL }
   };
 
@@ -36,11 +45,24 @@ account_add (CliContext *ctx,
     return CLI_EXIT_FAILURE;
   if (argc != 3)
     return cli_usage_error ("account add JID --password-file FILE [--host H] [--port P] "
-                            "[--direct-tls] [--ca-file PEM] [--resource R]");
+                            "[--direct-tls] [--ca-file PEM] [--resource R] [--websocket wss://URL] "
+                            "[--bosh https://URL] [--transport auto|tcp|websocket|bosh]");
   if (password_file == NULL)
     return cli_usage_error ("--password-file is required");
   if (port < 0 || port > 65535)
     return cli_usage_error ("--port must be between 1 and 65535");
+  if (!xmpp_transport_kind_from_string (transport, &kind))
+    return cli_usage_error ("--transport must be auto, tcp, websocket or bosh");
+  /* Only encrypted endpoints; the connector checks again. */
+  if (websocket != NULL && !g_str_has_prefix (websocket, "wss://"))
+    return cli_usage_error ("--websocket needs a wss:// URL");
+  if (bosh != NULL && !g_str_has_prefix (bosh, "https://"))
+    return cli_usage_error ("--bosh needs an https:// URL");
+  /* One URL alone pins its transport; both (or none) keep auto. */
+  if (transport == NULL && (websocket == NULL) != (bosh == NULL))
+    kind = websocket != NULL ? XMPP_TRANSPORT_WEBSOCKET : XMPP_TRANSPORT_BOSH;
+  if (kind == XMPP_TRANSPORT_TCP && (websocket != NULL || bosh != NULL))
+    return cli_usage_error ("--transport tcp uses neither --websocket nor --bosh");
 
   jid = xmpp_jid_parse (argv[2], &error);
   if (jid == NULL)
@@ -65,6 +87,9 @@ account_add (CliContext *ctx,
       ca_file = absolute;
     }
   record.ca_file = ca_file;
+  record.transport = kind == XMPP_TRANSPORT_AUTO ? NULL : (char *) xmpp_transport_kind_to_string (kind);
+  record.websocket_url = websocket;
+  record.bosh_url = bosh;
 
   ok = cli_open_store (ctx, &error) && petrel_account_store_add (ctx->store, &record, &error);
   explicit_bzero (record.password, strlen (record.password));
@@ -121,6 +146,9 @@ account_list (CliContext *ctx,
       json_builder_set_member_name (builder, "direct_tls");
       json_builder_add_boolean_value (builder, record->direct_tls);
       cli_json_add (builder, "resource", record->resource);
+      cli_json_add (builder, "transport", record->transport ? record->transport : "auto");
+      cli_json_add (builder, "websocket_url", record->websocket_url);
+      cli_json_add (builder, "bosh_url", record->bosh_url);
       json_builder_end_object (builder);
       cli_print_json (builder);
     }

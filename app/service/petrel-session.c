@@ -4,6 +4,8 @@
 
 #include "petrel-session-private.h"
 
+#include "http-transport-provider.h"
+
 #include "xep-0030-disco.h"
 #include "xep-0092-version.h"
 #include "xep-0199-ping.h"
@@ -675,10 +677,24 @@ connect_cb (GObject      *source,
   petrel_session_trust_stanza_ids_async (self, trust_cb, g_object_ref (self));
 }
 
+/* One provider (one HTTP session, one connection pool) for every account. */
+static XmppTransportProvider *
+get_transport_provider (void)
+{
+  static HttpTransportProvider *provider;
+
+  /* Sessions live on the main thread only. */
+  if (provider == NULL)
+    provider = http_transport_provider_new ();
+
+  return XMPP_TRANSPORT_PROVIDER (provider);
+}
+
 static void
 attempt_connect (PetrelSession *self)
 {
   XmppConnectorConfig config = { 0 };
+  XmppTransportKind transport;
 
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
   if (self->connector != NULL || self->client != NULL)
@@ -688,6 +704,16 @@ attempt_connect (PetrelSession *self)
     {
       g_autoptr(GError) error = g_error_new (PETREL_STORE_ERROR, PETREL_STORE_ERROR_NOT_FOUND,
                                              "No password is stored for %s", self->record->jid);
+      self->keep_connected = FALSE;
+      connection_lost (self, error);
+      return;
+    }
+
+  if (!xmpp_transport_kind_from_string (self->record->transport, &transport))
+    {
+      g_autoptr(GError) error = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                             "Unknown transport “%s” for %s",
+                                             self->record->transport, self->record->jid);
       self->keep_connected = FALSE;
       connection_lost (self, error);
       return;
@@ -710,6 +736,10 @@ attempt_connect (PetrelSession *self)
   config.log_func = self->log_func;
   config.log_data = self->log_data;
   config.sm = self->mode == PETREL_SESSION_MODE_QUERY ? NULL : self->sm;
+  config.transport = transport;
+  config.websocket_url = self->record->websocket_url;
+  config.bosh_url = self->record->bosh_url;
+  config.provider = get_transport_provider ();
 
   self->connector = xmpp_connector_new (&config);
   xmpp_connector_connect_async (self->connector, self->cancellable, connect_cb, g_object_ref (self));
