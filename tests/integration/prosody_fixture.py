@@ -221,7 +221,14 @@ class ProsodyServer:
     config_extra: Lua appended to the global section.
     host_config_extra: Lua appended to every VirtualHost section.
     components: {"muc.localhost": 'component_type'} e.g. "muc".
-    http:     give mod_http a free loopback port (for later WebSocket/BOSH).
+    http:     give mod_http a free plain-HTTP loopback port.
+    web:      XMPP over HTTPS: mod_websocket (RFC 7395) and mod_bosh
+              (XEP-0206) on a free loopback HTTPS port with the server
+              certificate; see websocket_url, bosh_url and https_port.
+    host_meta: also run a HostMetaServer (XEP-0156 host-meta documents
+              over HTTPS with the fixture's certificate) pointing at the
+              WebSocket and BOSH URLs; implies web.  See self.host_meta.
+    bosh_options: extra mod_bosh options, e.g. {"bosh_max_inactivity": 20}.
     cert_domains: SAN names of the one server certificate (default: all
               domains and components); leave one out to test name checks.
     log_level: Prosody's file log level ("debug" shows every stanza).
@@ -249,7 +256,8 @@ class ProsodyServer:
                  components=None, http=False, password_hash="SHA-1",
                  log_level="debug", keep=None, start_timeout=15.0,
                  cert_domains=None, mam=False, smacks_hibernation_time=None,
-                 registration=False):
+                 registration=False, web=False, host_meta=False,
+                 bosh_options=None):
         self.domains = tuple(domains)
         self.domain = self.domains[0]
         self.users = dict(users or {})
@@ -271,12 +279,17 @@ class ProsodyServer:
         self.mam = mam
         self.smacks_hibernation_time = smacks_hibernation_time
         self.registration = registration
+        self.web = bool(web or host_meta)
+        self.want_host_meta = bool(host_meta)
+        self.bosh_options = dict(bosh_options or {})
 
         self.dir = None
         self.proc = None
         self.c2s_port = None
         self.direct_tls_port = None
         self.http_port = None
+        self.https_port = None
+        self.host_meta = None
         self.startup_seconds = None
 
     # -- paths ---------------------------------------------------------------
@@ -295,6 +308,29 @@ class ProsodyServer:
 
     def jid(self, user):
         return user if "@" in user else "%s@%s" % (user, self.domain)
+
+    # -- XMPP over HTTPS (web=True) -------------------------------------------
+
+    WEBSOCKET_PATH = "/xmpp-websocket"
+    BOSH_PATH = "/http-bind"
+
+    def websocket_url(self, domain=None):
+        """wss:// URL of mod_websocket: the host name is the XMPP domain
+        (what the certificate names), the port is the loopback HTTPS port
+        (connect to 127.0.0.1 there)."""
+        self._need_web()
+        return "wss://%s:%d%s" % (domain or self.domain, self.https_port,
+                                  self.WEBSOCKET_PATH)
+
+    def bosh_url(self, domain=None):
+        """https:// URL of mod_bosh; see websocket_url()."""
+        self._need_web()
+        return "https://%s:%d%s" % (domain or self.domain, self.https_port,
+                                    self.BOSH_PATH)
+
+    def _need_web(self):
+        if not self.web or not self.https_port:
+            raise RuntimeError("start ProsodyServer with web=True")
 
     def log_text(self):
         try:
@@ -340,6 +376,11 @@ class ProsodyServer:
                         raise
             else:
                 raise last_error
+            if self.want_host_meta:
+                self.host_meta = HostMetaServer(
+                    self.cert_file, self.key_file, self.domain,
+                    websocket_url=self.websocket_url(),
+                    bosh_url=self.bosh_url()).start()
         except BaseException:
             self.stop()
             raise
@@ -347,6 +388,9 @@ class ProsodyServer:
         return self
 
     def stop(self):
+        if self.host_meta is not None:
+            self.host_meta.stop()
+            self.host_meta = None
         self._kill()
         _live_servers.discard(self)
         if self.dir and not self.keep:
@@ -402,6 +446,12 @@ class ProsodyServer:
         while self.direct_tls_port == self.c2s_port:
             self.direct_tls_port = free_port()
         self.http_port = free_port() if self.http else None
+        taken = {self.c2s_port, self.direct_tls_port, self.http_port}
+        self.https_port = None
+        if self.web:
+            self.https_port = free_port()
+            while self.https_port in taken:
+                self.https_port = free_port()
 
     def _launch(self):
         with open(self.log_file, "a") as f:
@@ -417,6 +467,8 @@ class ProsodyServer:
         ports = [self.c2s_port, self.direct_tls_port]
         if self.http_port:
             ports.append(self.http_port)
+        if self.https_port:
+            ports.append(self.https_port)
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise ProsodyError("prosody exited with %d:\n%s"
@@ -472,6 +524,16 @@ class ProsodyServer:
             modules.append("mam")
         if self.registration and "register" not in modules:
             modules.append("register")
+        web = []
+        if self.web:
+            for m in ("http", "websocket", "bosh"):
+                if m not in modules:
+                    modules.append(m)
+            # Prosody picks the HTTP host by the Host header; anything
+            # else (an IP address) lands on the first domain.
+            web += ["http_default_host = %s" % q(self.domain)]
+            web += ["%s = %s" % (k, q(v))
+                    for k, v in sorted(self.bosh_options.items())]
         delivery = []
         if self.mam:
             delivery += ['archive_expires_after = "never"',
@@ -501,8 +563,11 @@ class ProsodyServer:
             "legacy_ssl_ports = { }",
             "proxy65_ports = { }",
             "http_ports = { %s }" % (self.http_port or ""),
-            "https_ports = { }",
+            "http_interfaces = { \"127.0.0.1\" }",
+            "https_ports = { %s }" % (self.https_port or ""),
+            "https_interfaces = { \"127.0.0.1\" }",
             "ssl = %s" % ssl,
+            "https_ssl = %s" % ssl,
             "authentication = \"internal_hashed\"",
             "password_hash = %s" % q(self.password_hash),
             "storage = \"internal\"",
@@ -515,6 +580,7 @@ class ProsodyServer:
             # not-allowed error instead of a DNS lookup with no network.
             "modules_disabled = %s" % q(["s2s"] + list(self.without_modules)),
             *delivery,
+            *web,
             self.config_extra,
         ]
         for domain in self.domains:
@@ -567,6 +633,236 @@ class ProsodyServer:
         return subprocess.run(["prosodyctl", "--config", self.config_file,
                                *args], capture_output=True, text=True,
                               check=check, timeout=60)
+
+
+# ---------------------------------------------------------------------------
+# XEP-0156 host-meta over HTTPS
+
+class HostMetaServer:
+    """/.well-known/host-meta (XRD) and host-meta.json over HTTPS.
+
+    A threaded http.server on a free loopback port, with a certificate for
+    DOMAIN (the fixture's server certificate, issued by its private CA).
+    A client looks up https://DOMAIN/.well-known/host-meta on port 443, so
+    a test points that name at 127.0.0.1:self.port by its own means.
+
+    By default both documents list `links` (rel, href): the WebSocket and
+    BOSH URLs given.  For negative tests:
+
+        links = [...] / set_links(...)     other links (e.g. ws://, http://)
+        override(path, body=..., status=..., content_type=..., headers=...,
+                 delay=..., body_delay=..., omit_length=...)
+                                           any response for one path
+        serve_huge(path, size)             a body of SIZE bytes, no length
+        serve_redirect(path, location)     a 302 to LOCATION
+        serve_stall(path, seconds)         answer only after SECONDS
+        reset()                            back to the default documents
+
+    `requests` records (method, path, headers) of every request and
+    `sni_names` the TLS server name of every handshake.
+    """
+
+    XRD_NS = "http://docs.oasis-open.org/ns/xri/xrd-1.0"
+    WEBSOCKET_REL = "urn:xmpp:alt-connections:websocket"
+    BOSH_REL = "urn:xmpp:alt-connections:xbosh"
+    XRD_PATH = "/.well-known/host-meta"
+    JSON_PATH = "/.well-known/host-meta.json"
+
+    def __init__(self, cert_file, key_file, domain, websocket_url=None,
+                 bosh_url=None, host="127.0.0.1"):
+        import threading
+        self.cert_file = cert_file
+        self.key_file = key_file
+        self.domain = domain
+        self.host = host
+        self.default_links = []
+        if websocket_url:
+            self.default_links.append((self.WEBSOCKET_REL, websocket_url))
+        if bosh_url:
+            self.default_links.append((self.BOSH_REL, bosh_url))
+        self.links = list(self.default_links)
+        self.overrides = {}
+        self.requests = []
+        self.sni_names = []
+        self._lock = threading.Lock()
+        self._httpd = None
+        self._thread = None
+        self.port = None
+
+    # -- documents -------------------------------------------------------------
+
+    @classmethod
+    def xrd(cls, links):
+        """An XRD host-meta document (RFC 6415) listing LINKS."""
+        from xml.sax.saxutils import quoteattr
+        rows = "".join("  <Link rel=%s href=%s/>\n" % (quoteattr(rel),
+                                                       quoteattr(href))
+                       for rel, href in links)
+        return ("<?xml version='1.0' encoding='utf-8'?>\n"
+                "<XRD xmlns=%s>\n%s</XRD>\n" % (quoteattr(cls.XRD_NS), rows))
+
+    @staticmethod
+    def json_doc(links):
+        """A JSON host-meta document (RFC 6415 appendix A) listing LINKS."""
+        return json.dumps({"links": [{"rel": rel, "href": href}
+                                     for rel, href in links]})
+
+    def set_links(self, links):
+        self.links = list(links)
+
+    def override(self, path, body=b"", status=200, content_type=None,
+                 headers=None, delay=0.0, body_delay=0.0, omit_length=False):
+        """Answer PATH with exactly this response until reset()."""
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        self.overrides[path] = {
+            "body": body, "status": status, "content_type": content_type,
+            "headers": dict(headers or {}), "delay": delay,
+            "body_delay": body_delay, "omit_length": omit_length}
+
+    def serve_huge(self, path, size, content_type="application/xrd+xml"):
+        """SIZE bytes of an endless-looking document, without a length."""
+        head = self.xrd(self.links).rsplit("</XRD>", 1)[0]
+        filler = "<!-- %s -->\n" % ("x" * 1000)
+        body = head + filler * (max(0, size - len(head)) // len(filler) + 1)
+        self.override(path, body.encode()[:size], content_type=content_type,
+                      omit_length=True)
+
+    def serve_redirect(self, path, location, status=302):
+        self.override(path, b"", status=status,
+                      headers={"Location": location})
+
+    def serve_stall(self, path, seconds):
+        self.override(path, self._default_body(path)[0], delay=seconds,
+                      content_type=self._default_body(path)[1])
+
+    def reset(self):
+        self.links = list(self.default_links)
+        self.overrides.clear()
+        with self._lock:
+            self.requests.clear()
+            self.sni_names.clear()
+
+    def _default_body(self, path):
+        if path == self.JSON_PATH:
+            return self.json_doc(self.links).encode(), "application/json"
+        if path == self.XRD_PATH:
+            return self.xrd(self.links).encode(), "application/xrd+xml"
+        return None, None
+
+    def requested_paths(self):
+        with self._lock:
+            return [path for _method, path, _headers in self.requests]
+
+    # -- server ----------------------------------------------------------------
+
+    @property
+    def base_url(self):
+        """https://DOMAIN:PORT, the documents' base as seen on loopback."""
+        return "https://%s:%d" % (self.domain, self.port)
+
+    def start(self):
+        import http.server
+        import ssl
+        import threading
+
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(self.cert_file, self.key_file)
+        owner = self
+
+        def sni(_sock, name, _ctx):
+            with owner._lock:
+                owner.sni_names.append(name)
+        ctx.sni_callback = sni
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            server_version = "PetrelHostMeta/1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                path = self.path.split("?", 1)[0]
+                with owner._lock:
+                    owner.requests.append(("GET", path, dict(self.headers)))
+                spec = owner.overrides.get(path)
+                if spec is None:
+                    body, ctype = owner._default_body(path)
+                    if body is None:
+                        spec = {"body": b"not found", "status": 404,
+                                "content_type": "text/plain"}
+                    else:
+                        spec = {"body": body, "status": 200,
+                                "content_type": ctype}
+                if spec.get("delay"):
+                    time.sleep(spec["delay"])
+                try:
+                    self.send_response(spec["status"])
+                    if spec.get("content_type"):
+                        self.send_header("Content-Type", spec["content_type"])
+                    for k, v in spec.get("headers", {}).items():
+                        self.send_header(k, v)
+                    if not spec.get("omit_length"):
+                        self.send_header("Content-Length",
+                                         str(len(spec["body"])))
+                    self.send_header("Connection", "close")
+                    self.end_headers()
+                    body = spec["body"]
+                    if spec.get("body_delay"):
+                        for i in range(0, len(body), 64):
+                            self.wfile.write(body[i:i + 64])
+                            self.wfile.flush()
+                            time.sleep(spec["body_delay"])
+                    else:
+                        self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
+                    pass
+
+        class Server(http.server.ThreadingHTTPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+            def finish_request(self, request, client_address):
+                # The TLS handshake runs in the request's own thread, so
+                # one stalled client cannot hold up the others.
+                request.settimeout(30)
+                try:
+                    tls = ctx.wrap_socket(request, server_side=True)
+                except (ssl.SSLError, OSError):
+                    return
+                try:
+                    super().finish_request(tls, client_address)
+                finally:
+                    try:
+                        tls.close()
+                    except OSError:
+                        pass
+
+            def handle_error(self, request, client_address):
+                pass
+
+        self._httpd = Server((self.host, 0), Handler)
+        self.port = self._httpd.server_address[1]
+        self._thread = threading.Thread(target=self._httpd.serve_forever,
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
 
 
 @atexit.register
@@ -671,8 +967,13 @@ class PetrelCli:
 
     def add_account(self, user, password=None, direct_tls=False,
                     ca_file=None, port=None, host="127.0.0.1",
-                    resource=None):
-        """`account add` for USER on self.server with the fixture CA."""
+                    resource=None, websocket=None, bosh=None,
+                    transport=None):
+        """`account add` for USER on self.server with the fixture CA.
+
+        websocket/bosh: a wss:// or https:// URL (server.websocket_url(),
+        server.bosh_url()); transport: `--transport` (e.g. "websocket").
+        """
         server = self.server
         jid = server.jid(user) if server else user
         if password is None:
@@ -690,6 +991,12 @@ class PetrelCli:
             args.append("--direct-tls")
         if resource:
             args += ["--resource", resource]
+        if websocket:
+            args += ["--websocket", websocket]
+        if bosh:
+            args += ["--bosh", bosh]
+        if transport:
+            args += ["--transport", transport]
         result = self.run(*args)
         os.unlink(pwfile)
         if result.returncode != 0:
@@ -784,12 +1091,16 @@ if __name__ == "__main__":
     # Manual use: start a server and keep it up until Ctrl-C.
     skip_unless_prosody()
     with ProsodyServer(users={"alice": "alice-pw", "bob": "bob-pw"},
-                       keep=True) as s:
+                       keep=True, host_meta=True) as s:
         print("prosody up in %.2fs" % s.startup_seconds)
         print("dir             %s" % s.dir)
         print("c2s (STARTTLS)  127.0.0.1:%d" % s.c2s_port)
         print("direct TLS      127.0.0.1:%d" % s.direct_tls_port)
         print("CA              %s" % s.ca_file)
+        print("WebSocket       %s (at 127.0.0.1)" % s.websocket_url())
+        print("BOSH            %s (at 127.0.0.1)" % s.bosh_url())
+        print("host-meta       %s/.well-known/host-meta (at 127.0.0.1)"
+              % s.host_meta.base_url)
         print("users           alice/alice-pw bob/bob-pw")
         try:
             while s.proc.poll() is None:
