@@ -48,7 +48,9 @@ typedef enum {
 /**
  * XmppReaderLimits:
  * @max_stanza_size: bytes of one stanza, from the `<` of its start tag to
- *   the `>` of its end tag, default 1 MiB.  Bytes waiting outside any
+ *   the `>` of its end tag, default 8 MiB: a roster result of 20,000
+ *   contacts is one stanza of 2 to 3 MB, and a limit it hits would end
+ *   every login of that account.  Bytes waiting outside any
  *   stanza (an unfinished stream header or start tag) count as well, so a
  *   never-ending tag or text fails as soon as it passes the limit.
  * @max_depth: element depth, default 64; a stanza is at depth 1 (in
@@ -61,7 +63,7 @@ typedef struct {
   guint max_attrs;
 } XmppReaderLimits;
 
-#define XMPP_READER_DEFAULT_MAX_STANZA_SIZE (1024 * 1024)
+#define XMPP_READER_DEFAULT_MAX_STANZA_SIZE (8 * 1024 * 1024)
 #define XMPP_READER_DEFAULT_MAX_DEPTH       64
 #define XMPP_READER_DEFAULT_MAX_ATTRS       64
 
