@@ -79,9 +79,15 @@ format_subtitle (gpointer    unused,
   return g_strdup (jid != NULL ? jid : "");
 }
 
+/* The menu is built when the button is clicked, not for every row the
+ * list binds: a menu model on a GtkMenuButton builds its whole popover
+ * at once, which for a roster of thousands was most of the page's
+ * memory. */
 static void
-update_menu (PetrelContactRow *self)
+create_popup_cb (GtkMenuButton *button,
+                 gpointer       user_data)
 {
+  PetrelContactRow *self = PETREL_CONTACT_ROW (user_data);
   g_autoptr (GMenu) menu = NULL;
   g_autoptr (GMenuItem) rename = NULL;
   g_autoptr (GMenuItem) remove = NULL;
@@ -89,7 +95,7 @@ update_menu (PetrelContactRow *self)
 
   if (self->contact == NULL || self->account == NULL)
     {
-      gtk_menu_button_set_menu_model (self->menu_button, NULL);
+      gtk_menu_button_set_menu_model (button, NULL);
       return;
     }
 
@@ -105,7 +111,7 @@ update_menu (PetrelContactRow *self)
   g_menu_append_item (menu, remove);
   g_variant_unref (target);
 
-  gtk_menu_button_set_menu_model (self->menu_button, G_MENU_MODEL (menu));
+  gtk_menu_button_set_menu_model (button, G_MENU_MODEL (menu));
 }
 
 /**
@@ -125,7 +131,10 @@ petrel_contact_row_set_contact (PetrelContactRow *self,
   self->account = g_strdup (account);
   if (g_set_object (&self->contact, contact))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTACT]);
-  update_menu (self);
+  /* A menu built for the previous contact goes; the next click builds
+   * the new one. */
+  if (gtk_menu_button_get_menu_model (self->menu_button) != NULL)
+    gtk_menu_button_set_menu_model (self->menu_button, NULL);
 }
 
 const char *
@@ -200,6 +209,7 @@ static void
 petrel_contact_row_init (PetrelContactRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_menu_button_set_create_popup_func (self->menu_button, create_popup_cb, self, NULL);
 }
 
 PetrelContactRow *

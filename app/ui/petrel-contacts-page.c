@@ -293,12 +293,33 @@ contacts_changed_cb (GListModel         *model,
   gtk_stack_set_visible_child_name (self->stack, g_list_model_get_n_items (model) > 0 ? "list" : "empty");
 }
 
+/* A GtkListView builds and binds rows for up to 200 items as soon as it
+ * has a model, shown or not; the page starts hidden behind the
+ * conversations, so its rows wait until it is first shown. */
+static void
+show_contacts (PetrelContactsPage *self)
+{
+  g_autoptr (GtkNoSelection) selection = NULL;
+
+  if (self->contacts == NULL || gtk_list_view_get_model (self->list_view) != NULL)
+    return;
+
+  selection = gtk_no_selection_new (g_object_ref (self->contacts));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+}
+
+static void
+petrel_contacts_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (petrel_contacts_page_parent_class)->map (widget);
+
+  show_contacts (PETREL_CONTACTS_PAGE (widget));
+}
+
 static void
 set_accounts (PetrelContactsPage *self,
               PetrelAccounts     *accounts)
 {
-  g_autoptr (GtkNoSelection) selection = NULL;
-
   if (self->accounts == accounts)
     return;
 
@@ -320,8 +341,8 @@ set_accounts (PetrelContactsPage *self,
                                     map_account_to_contacts, self, NULL);
       self->contacts = G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (map)));
       g_signal_connect (self->contacts, "items-changed", G_CALLBACK (contacts_changed_cb), self);
-      selection = gtk_no_selection_new (g_object_ref (self->contacts));
-      gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+      if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+        show_contacts (self);
     }
 
   if (self->contacts != NULL)
@@ -748,6 +769,7 @@ petrel_contacts_page_class_init (PetrelContactsPageClass *klass)
   object_class->dispose = petrel_contacts_page_dispose;
   object_class->get_property = petrel_contacts_page_get_property;
   object_class->set_property = petrel_contacts_page_set_property;
+  widget_class->map = petrel_contacts_page_map;
 
   properties[PROP_ACCOUNTS] =
     g_param_spec_object ("accounts", NULL, NULL, PETREL_TYPE_ACCOUNTS,

@@ -12,11 +12,23 @@
  * The conversation list reorders as messages arrive (newest first), which
  * a GtkSingleSelection may lose; the sidebar remembers which conversation
  * is open and selects it again.
+ *
+ * The list view sees a growing slice of the matches: GTK 4.8's list view
+ * builds, binds and measures a row for up to 200 items whether they are
+ * on screen or not, which with a few hundred conversations was most of
+ * the main window's start-up.  The slice starts at what fills a tall
+ * window and grows a step whenever the view comes near its end, so
+ * scrolling, the keyboard and selecting a conversation further down all
+ * still reach every match.
  */
 #define G_LOG_DOMAIN "petrel-conversation-sidebar"
 
 #include "petrel-conversation-row.h"
 #include "petrel-conversation-sidebar.h"
+
+/* Rows the list view gets at first and then per step: a little more than
+ * a maximised window shows. */
+#define SLICE_STEP 30
 
 struct _PetrelConversationSidebar
 {
@@ -36,7 +48,9 @@ struct _PetrelConversationSidebar
   GtkStack *stack;
   GtkListView *list_view;
   GtkSingleSelection *selection;
+  GtkSliceListModel *slice_model;
   GtkFilterListModel *filter_model;
+  GtkAdjustment *vadjustment;
 };
 
 G_DEFINE_FINAL_TYPE (PetrelConversationSidebar, petrel_conversation_sidebar, ADW_TYPE_BIN)
@@ -56,6 +70,56 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
+
+/* Makes the slice hold the first @n matches at least. */
+static void
+reveal_up_to (PetrelConversationSidebar *self,
+              guint                      n)
+{
+  guint size = gtk_slice_list_model_get_size (self->slice_model);
+
+  if (n <= size)
+    return;
+
+  gtk_slice_list_model_set_size (self->slice_model, (n + SLICE_STEP - 1) / SLICE_STEP * SLICE_STEP);
+}
+
+/* Near the end of what the list shows, or a view taller than it: one
+ * step more. */
+static void
+maybe_grow (PetrelConversationSidebar *self)
+{
+  double value, upper, page;
+  guint size;
+
+  if (self->slice_model == NULL || self->vadjustment == NULL || self->filter_model == NULL)
+    return;
+
+  size = gtk_slice_list_model_get_size (self->slice_model);
+  if (size >= g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)))
+    return;
+
+  value = gtk_adjustment_get_value (self->vadjustment);
+  upper = gtk_adjustment_get_upper (self->vadjustment);
+  page = gtk_adjustment_get_page_size (self->vadjustment);
+  if (page > 0 && value + 2 * page >= upper)
+    reveal_up_to (self, size + SLICE_STEP);
+}
+
+static void
+scrolled_cb (GtkAdjustment             *adjustment,
+             PetrelConversationSidebar *self)
+{
+  maybe_grow (self);
+}
+
+static void
+extent_changed_cb (GtkAdjustment             *adjustment,
+                   GParamSpec                *pspec,
+                   PetrelConversationSidebar *self)
+{
+  maybe_grow (self);
+}
 
 static void
 update_stack (PetrelConversationSidebar *self)
@@ -99,6 +163,8 @@ static void
 select_quietly (PetrelConversationSidebar *self,
                 guint                      position)
 {
+  if (position != GTK_INVALID_LIST_POSITION)
+    reveal_up_to (self, position + 1);
   self->syncing = TRUE;
   gtk_single_selection_set_selected (self->selection, position);
   self->syncing = FALSE;
@@ -174,6 +240,7 @@ activate_position (PetrelConversationSidebar *self,
       return;
     }
 
+  reveal_up_to (self, position + 1);
   self->explicit_activation = TRUE;
   gtk_single_selection_set_selected (self->selection, position);
   self->explicit_activation = FALSE;
@@ -469,7 +536,11 @@ petrel_conversation_sidebar_class_init (PetrelConversationSidebarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PetrelConversationSidebar, stack);
   gtk_widget_class_bind_template_child (widget_class, PetrelConversationSidebar, list_view);
   gtk_widget_class_bind_template_child (widget_class, PetrelConversationSidebar, selection);
+  gtk_widget_class_bind_template_child (widget_class, PetrelConversationSidebar, slice_model);
   gtk_widget_class_bind_template_child (widget_class, PetrelConversationSidebar, filter_model);
+  gtk_widget_class_bind_template_child (widget_class, PetrelConversationSidebar, vadjustment);
+  gtk_widget_class_bind_template_callback (widget_class, scrolled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, extent_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, filtered_items_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_text_cb);
   gtk_widget_class_bind_template_callback (widget_class, selected_item_cb);
@@ -488,5 +559,6 @@ static void
 petrel_conversation_sidebar_init (PetrelConversationSidebar *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_slice_list_model_set_size (self->slice_model, SLICE_STEP);
   update_stack (self);
 }

@@ -178,6 +178,8 @@ scroll_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean select_cb (gpointer user_data);
+
 static void
 before_paint_cb (GdkFrameClock *clock, gpointer user_data)
 {
@@ -198,7 +200,12 @@ after_paint_cb (GdkFrameClock *clock, GtkWidget *window)
       if (S.peer == NULL)
         finish ();
       else
-        S.phase = PHASE_SETTLING;
+        {
+          /* Counted from the first frame, not from the window's creation:
+           * a slow first frame must not overlap the selection. */
+          S.phase = PHASE_SETTLING;
+          g_timeout_add (SETTLE_MS, select_cb, NULL);
+        }
       return;
     }
 
@@ -286,8 +293,6 @@ window_added_cb (GtkApplication *app, GtkWindow *window, gpointer user_data)
   if (PETREL_IS_WINDOW (window) && S.window == NULL)
     {
       S.window = PETREL_WINDOW (window);
-      if (S.peer != NULL)
-        g_timeout_add (SETTLE_MS, select_cb, NULL);
     }
   if (gtk_widget_get_realized (GTK_WIDGET (window)))
     realize_cb (GTK_WIDGET (window), NULL);
