@@ -13,6 +13,8 @@
  *   app.preferences            Ctrl+,
  *   app.shortcuts              (win.show-help-overlay, Ctrl+?)
  *   app.add-account            the assistant, from the preferences
+ *   app.accounts               the account settings (server, transport,
+ *                              password, enabled, remove)
  *   app.open-conversation (ss) (account, peer): from a notification or an
  *                              xmpp: link
  *
@@ -36,6 +38,7 @@
 #include <glib/gstdio.h>
 #include <glib-unix.h>
 
+#include "petrel-account-settings-window.h"
 #include "petrel-application.h"
 #include "petrel-assistant.h"
 #include "petrel-preferences-window.h"
@@ -388,6 +391,35 @@ preferences_action_cb (GSimpleAction *action,
 }
 
 static void
+accounts_action_cb (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  PetrelApplication *self = user_data;
+  PetrelAccountSettingsWindow *window;
+  GListModel *accounts;
+
+  if (self->accounts == NULL)
+    return;
+
+  window = petrel_account_settings_window_new (self->accounts);
+  gtk_window_set_transient_for (GTK_WINDOW (window),
+                                gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_set_application (GTK_WINDOW (window), GTK_APPLICATION (self));
+
+  /* One account: straight to its settings (the list is one step back). */
+  accounts = petrel_accounts_get_accounts (self->accounts);
+  if (g_list_model_get_n_items (accounts) == 1)
+    {
+      g_autoptr(PetrelAccount) account = g_list_model_get_item (accounts, 0);
+
+      petrel_account_settings_window_show_account (window, petrel_account_get_jid (account));
+    }
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
 shortcuts_action_cb (GSimpleAction *action,
                      GVariant      *parameter,
                      gpointer       user_data)
@@ -464,6 +496,7 @@ static const GActionEntry app_actions[] = {
   { .name = "preferences", .activate = preferences_action_cb },
   { .name = "shortcuts", .activate = shortcuts_action_cb },
   { .name = "add-account", .activate = add_account_action_cb },
+  { .name = "accounts", .activate = accounts_action_cb },
   { .name = "open-conversation", .activate = open_conversation_action_cb, .parameter_type = "(ss)" },
 };
 

@@ -14,6 +14,10 @@
  *   win.show-contacts   Ctrl+Shift+C
  *   win.go-back         the back button when folded
  *
+ * Read markers: the accounts are told at once whether this window has the
+ * focus (petrel_accounts_set_focused ()), so a conversation is marked read
+ * and displayed (XEP-0333) only while the user can see it.
+ *
  * The window remembers its size and maximized state in GSettings
  * (im.petrel.Petrel: window-width, window-height, window-maximized) and
  * binds the presence and chat-state settings to their widgets.
@@ -367,6 +371,19 @@ bind_settings (PetrelWindow *self)
                    G_SETTINGS_BIND_DEFAULT);
 }
 
+/* The user sees the open conversation only while this window has the
+ * focus and is shown: read markers and unread counts follow that at once. */
+static void
+focus_changed_cb (PetrelWindow *self,
+                  GParamSpec   *pspec,
+                  gpointer      user_data)
+{
+  if (self->accounts != NULL)
+    petrel_accounts_set_focused (self->accounts,
+                                 gtk_window_is_active (GTK_WINDOW (self)) &&
+                                 gtk_widget_get_visible (GTK_WIDGET (self)));
+}
+
 static void
 petrel_window_constructed (GObject *object)
 {
@@ -386,6 +403,8 @@ petrel_window_constructed (GObject *object)
 
       g_signal_connect_object (accounts, "items-changed", G_CALLBACK (accounts_changed_cb), self, 0);
       g_signal_connect_object (self->accounts, "chat-state", G_CALLBACK (chat_state_cb), self, 0);
+      g_signal_connect (self, "notify::is-active", G_CALLBACK (focus_changed_cb), NULL);
+      g_signal_connect (self, "notify::visible", G_CALLBACK (focus_changed_cb), NULL);
       accounts_changed_cb (accounts, 0, 0, g_list_model_get_n_items (accounts), self);
 
       /* The template's bindings ran before the accounts were set. */

@@ -237,6 +237,8 @@ test_application_actions (void)
   g_assert_nonnull (g_action_map_lookup_action (G_ACTION_MAP (app), "preferences"));
   g_assert_nonnull (g_action_map_lookup_action (G_ACTION_MAP (app), "shortcuts"));
   g_assert_nonnull (g_action_map_lookup_action (G_ACTION_MAP (app), "add-account"));
+  /* The primary menu's "Accounts": the account settings. */
+  g_assert_nonnull (g_action_map_lookup_action (G_ACTION_MAP (app), "accounts"));
 
   /* Notifications open a conversation by (account, peer). */
   open = g_action_map_lookup_action (G_ACTION_MAP (app), "open-conversation");
