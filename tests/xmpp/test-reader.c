@@ -562,13 +562,13 @@ test_huge_text_fails_with_default_limit (void)
   g_assert_cmpuint (fed, <=, XMPP_READER_DEFAULT_MAX_STANZA_SIZE);
   g_assert_cmpuint (fed, >=, XMPP_READER_DEFAULT_MAX_STANZA_SIZE - 8192);
 
-  /* The same in one feed of 2 MiB. */
+  /* The same in one feed of twice the limit. */
   {
     g_autoptr(XmppReader) reader2 = xmpp_reader_new (XMPP_READER_MODE_STREAM, NULL);
     g_autoptr(GString) xml = g_string_new (HEADER "<message><body>");
     g_autoptr(GError) error2 = NULL;
 
-    for (guint i = 0; i < 512; i++)
+    for (guint i = 0; i < 2 * XMPP_READER_DEFAULT_MAX_STANZA_SIZE / 4096; i++)
       g_string_append_len (xml, chunk, 4096);
     g_assert_false (xmpp_reader_feed (reader2, xml->str, xml->len, &error2));
     g_assert_error (error2, XMPP_READER_ERROR, XMPP_READER_ERROR_LIMIT);
