@@ -55,6 +55,9 @@ struct _XmppClient
   guint timeout_seconds;
   gint64 last_rx;
   gint64 probe_sent;
+  /* Transport streams: bytes received at the last tick (a pong is no
+   * stanza, but proves the link alive). */
+  guint64 last_bytes_in;
 
   GCancellable *read_cancellable;
   gboolean connected;
@@ -745,6 +748,13 @@ keepalive_cb (gpointer user_data)
 {
   XmppClient *self = user_data;
   gint64 now = g_get_monotonic_time ();
+  gboolean on_transport = self->stream != NULL && xmpp_stream_get_transport (self->stream) != NULL;
+
+  if (on_transport && xmpp_stream_get_bytes_in (self->stream) != self->last_bytes_in)
+    {
+      self->last_bytes_in = xmpp_stream_get_bytes_in (self->stream);
+      self->last_rx = now;
+    }
 
   if (self->probe_sent != 0)
     {
@@ -772,6 +782,14 @@ keepalive_cb (gpointer user_data)
   /* The probe costs a few bytes; a dead link otherwise goes unnoticed
    * for as long as the kernel keeps retransmitting (many minutes). */
   self->probe_sent = now;
+  if (on_transport)
+    {
+      /* WebSocket ping (answered by a pong), or an empty BOSH request
+       * (which makes the server answer the held one): cheaper than a
+       * stanza, and answered by the transport's own peer. */
+      xmpp_stream_keepalive (self->stream);
+      return G_SOURCE_CONTINUE;
+    }
   if (self->hooks == NULL || self->hooks->probe == NULL || !self->hooks->probe (self->hooks_data))
     {
       g_autoptr(XmppJid) server = xmpp_jid_new (NULL, xmpp_jid_get_domain (self->jid), NULL, NULL);
@@ -799,6 +817,7 @@ xmpp_client_set_keepalive (XmppClient *self,
   self->timeout_seconds = MAX (timeout_seconds, 1);
   self->probe_sent = 0;
   self->last_rx = g_get_monotonic_time ();
+  self->last_bytes_in = self->stream != NULL ? xmpp_stream_get_bytes_in (self->stream) : 0;
   if (idle_seconds > 0 && self->connected)
     self->keepalive_id = g_timeout_add_seconds (1, keepalive_cb, self);
 }

@@ -271,7 +271,9 @@ void xmpp_client_fail_stream (XmppClient     *self,
  *   XMPP_STREAM_ERROR_TIMEOUT
  *
  * Detects half-open TCP connections: with 12 and 10, a dead link is
- * noticed within about 25 seconds of the last byte received.
+ * noticed within about 25 seconds of the last byte received.  On a
+ * transport stream (WebSocket, BOSH) the probe is the transport's
+ * keepalive (xmpp_stream_keepalive()) and any byte received answers it.
  */
 void xmpp_client_set_keepalive (XmppClient *self,
                                 guint       idle_seconds,

@@ -8,6 +8,7 @@
 #include "http-transport-provider.h"
 #include "http-websocket-transport.h"
 #include "ws-peer.h"
+#include "xmpp-client.h"
 #include "xmpp-connector.h"
 #include "xmpp-error.h"
 #include "xmpp-sasl.h"
@@ -188,6 +189,55 @@ test_scram_without_channel_binding (Fixture       *f,
   g_assert_error (f->error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_NOT_AUTHORIZED);
 }
 
+static void
+disconnected_cb (XmppClient   *client,
+                 const GError *error,
+                 gpointer      user_data)
+{
+  gboolean *disconnected = user_data;
+
+  *disconnected = TRUE;
+}
+
+static void
+test_client_keepalive (Fixture       *f,
+                       gconstpointer  data)
+{
+  XmppConnectorConfig config = {
+    .transport = XMPP_TRANSPORT_WEBSOCKET,
+    .websocket_url = f->url,
+  };
+  g_autoptr(XmppClient) client = NULL;
+  gboolean disconnected = FALSE;
+  guint64 out;
+  guint n;
+  gint64 until;
+
+  start (f, &config);
+  script_plain_login (f, 0);
+  ws_run_until (&f->done);
+  g_assert_no_error (f->error);
+
+  client = xmpp_client_new (f->stream, xmpp_connector_get_bound_jid (f->connector));
+  g_signal_connect (client, "disconnected", G_CALLBACK (disconnected_cb), &disconnected);
+  out = xmpp_stream_get_bytes_out (f->stream);
+  n = ws_peer_n_messages (f->peer);
+
+  /* Idle for a second: the probe is a WebSocket ping, not an XMPP ping,
+   * and the pong keeps the client connected past the 2 s timeout. */
+  xmpp_client_set_keepalive (client, 1, 2);
+  until = g_get_monotonic_time () + 6 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < until && !disconnected)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_false (disconnected);
+  g_assert_cmpuint (ws_peer_n_messages (f->peer), ==, n);
+  g_assert_cmpuint (xmpp_stream_get_bytes_out (f->stream), >=, out + 13);
+  g_assert_cmpuint ((xmpp_stream_get_bytes_out (f->stream) - out) % 13, ==, 0);
+  xmpp_client_set_keepalive (client, 0, 0);
+  g_signal_handlers_disconnect_by_data (client, &disconnected);
+}
+
 /* A loopback port that refuses connections. */
 static guint16
 closed_port (void)
@@ -351,6 +401,7 @@ main (int    argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/websocket-connector/login", test_login);
   ADD ("/websocket-connector/scram-without-channel-binding", test_scram_without_channel_binding);
+  ADD ("/websocket-connector/client-keepalive", test_client_keepalive);
   ADD ("/websocket-connector/auto/falls-through-when-unreachable",
        test_auto_falls_through_when_unreachable);
   ADD ("/websocket-connector/tcp-only", test_tcp_only_does_not_fall_through);
