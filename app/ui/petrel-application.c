@@ -15,6 +15,8 @@
  *   app.add-account            the assistant, from the preferences
  *   app.accounts               the account settings (server, transport,
  *                              password, enabled, remove)
+ *   app.account-settings (s)   the settings of one account (the
+ *                              preferences' account rows)
  *   app.open-conversation (ss) (account, peer): from a notification or an
  *                              xmpp: link
  *
@@ -390,12 +392,12 @@ preferences_action_cb (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
+/* The account settings; @jid: (nullable): the account to show, else the
+ * list (or the only account's settings). */
 static void
-accounts_action_cb (GSimpleAction *action,
-                    GVariant      *parameter,
-                    gpointer       user_data)
+show_account_settings (PetrelApplication *self,
+                       const char        *jid)
 {
-  PetrelApplication *self = user_data;
   PetrelAccountSettingsWindow *window;
   GListModel *accounts;
 
@@ -409,7 +411,11 @@ accounts_action_cb (GSimpleAction *action,
 
   /* One account: straight to its settings (the list is one step back). */
   accounts = petrel_accounts_get_accounts (self->accounts);
-  if (g_list_model_get_n_items (accounts) == 1)
+  if (jid != NULL)
+    {
+      petrel_account_settings_window_show_account (window, jid);
+    }
+  else if (g_list_model_get_n_items (accounts) == 1)
     {
       g_autoptr(PetrelAccount) account = g_list_model_get_item (accounts, 0);
 
@@ -417,6 +423,22 @@ accounts_action_cb (GSimpleAction *action,
     }
 
   gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+accounts_action_cb (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  show_account_settings (user_data, NULL);
+}
+
+static void
+account_settings_action_cb (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  show_account_settings (user_data, g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -497,6 +519,7 @@ static const GActionEntry app_actions[] = {
   { .name = "shortcuts", .activate = shortcuts_action_cb },
   { .name = "add-account", .activate = add_account_action_cb },
   { .name = "accounts", .activate = accounts_action_cb },
+  { .name = "account-settings", .activate = account_settings_action_cb, .parameter_type = "s" },
   { .name = "open-conversation", .activate = open_conversation_action_cb, .parameter_type = "(ss)" },
 };
 

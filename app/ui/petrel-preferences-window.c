@@ -2,7 +2,8 @@
 /*
  * PetrelPreferencesWindow (ui/petrel-preferences-window.ui): notification
  * and privacy switches bound to GSettings, and the accounts with their
- * connection state, to add or remove.
+ * connection state, to add, remove or open in the account settings
+ * (app.account-settings).
  */
 #define G_LOG_DOMAIN "petrel-preferences-window"
 
@@ -68,6 +69,10 @@ create_account_row (gpointer item,
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), petrel_account_get_jid (account));
+  /* The row opens the account's settings. */
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "app.account-settings");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", petrel_account_get_jid (account));
   account_changed_cb (account, NULL, ADW_ACTION_ROW (row));
   g_signal_connect_object (account, "notify::state", G_CALLBACK (account_changed_cb), row, 0);
   g_signal_connect_object (account, "notify::error-message", G_CALLBACK (account_changed_cb), row, 0);
@@ -114,9 +119,13 @@ remove_account_action_cb (GtkWidget  *widget,
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Remove Account?"), NULL));
   /* Translators: %s is an account's address. */
-  adw_message_dialog_format_body (dialog, _("Petrel will forget %s, its password and its message "
-                                            "history on this computer. The account itself stays on "
-                                            "its server."), jid);
+  /* The history stays in the store (petrel_accounts_remove ()). */
+  adw_message_dialog_format_body (dialog, _("Petrel will forget %s: its settings and its password "
+                                            "(also in the keyring), and it stops showing its "
+                                            "conversations and contacts. The message history stays "
+                                            "in the profile folder and comes back if you add the "
+                                            "account again. The account itself stays on its server."),
+                                  jid);
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "remove", _("_Remove"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "remove", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");

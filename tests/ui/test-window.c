@@ -239,6 +239,9 @@ test_application_actions (void)
   g_assert_nonnull (g_action_map_lookup_action (G_ACTION_MAP (app), "add-account"));
   /* The primary menu's "Accounts": the account settings. */
   g_assert_nonnull (g_action_map_lookup_action (G_ACTION_MAP (app), "accounts"));
+  open = g_action_map_lookup_action (G_ACTION_MAP (app), "account-settings");
+  g_assert_nonnull (open);
+  g_assert_true (g_variant_type_equal (g_action_get_parameter_type (open), G_VARIANT_TYPE_STRING));
 
   /* Notifications open a conversation by (account, peer). */
   open = g_action_map_lookup_action (G_ACTION_MAP (app), "open-conversation");
