@@ -44,22 +44,6 @@ G_DEFINE_FINAL_TYPE (PetrelSession, petrel_session, G_TYPE_OBJECT)
 
 static void attempt_connect (PetrelSession *self);
 
-static PetrelAccountRecord *
-record_copy (const PetrelAccountRecord *record)
-{
-  PetrelAccountRecord *copy = g_new0 (PetrelAccountRecord, 1);
-
-  copy->jid = g_strdup (record->jid);
-  copy->password = g_strdup (record->password);
-  copy->host = g_strdup (record->host);
-  copy->port = record->port;
-  copy->direct_tls = record->direct_tls;
-  copy->ca_file = g_strdup (record->ca_file);
-  copy->resource = g_strdup (record->resource);
-
-  return copy;
-}
-
 static void
 drop_client (PetrelSession *self)
 {
@@ -211,7 +195,7 @@ petrel_session_new (const PetrelAccountRecord  *record,
     return NULL;
 
   self = g_object_new (PETREL_TYPE_SESSION, NULL);
-  self->record = record_copy (record);
+  self->record = petrel_account_record_copy (record);
   self->jid = g_steal_pointer (&jid);
   self->db = db;
 

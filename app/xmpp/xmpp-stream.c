@@ -8,6 +8,9 @@
 #include "xmpp-writer.h"
 
 #define READ_CHUNK 16384
+/* RFC 7395 §3.3.1: the framing of transports, for the protocol log. */
+#define XMPP_NS_FRAMING "urn:ietf:params:xml:ns:xmpp-framing"
+#define TRANSPORT_CLOSE "<close xmlns='" XMPP_NS_FRAMING "'/>"
 
 struct _XmppStream
 {
@@ -258,7 +261,9 @@ log_stream_header (XmppStream     *self,
   if (self->log_func == NULL)
     return;
 
-  text = g_string_new ("<stream:stream");
+  /* On a transport the header is an RFC 7395 <open/> (or BOSH session
+   * attributes): logged as such. */
+  text = g_string_new (self->transport != NULL ? "<open" : "<stream:stream");
   for (guint i = 0; i < xmpp_node_get_n_attrs (header); i++)
     {
       const char *name, *value;
@@ -268,7 +273,7 @@ log_stream_header (XmppStream     *self,
       xmpp_writer_escape (text, value, -1, TRUE);
       g_string_append_c (text, '\'');
     }
-  g_string_append_c (text, '>');
+  g_string_append (text, self->transport != NULL ? "/>" : ">");
   self->log_func (TRUE, text->str, self->log_data);
 }
 
@@ -441,9 +446,13 @@ xmpp_stream_open (XmppStream *self,
     {
       if (self->log_func != NULL)
         {
-          g_autofree char *text = xmpp_writer_stream_open (to, from, "en");
+          g_autoptr(XmppNode) open = xmpp_node_new ("open", XMPP_NS_FRAMING);
 
-          self->log_func (FALSE, text, self->log_data);
+          xmpp_node_set_attr (open, "to", to);
+          if (from != NULL)
+            xmpp_node_set_attr (open, "from", from);
+          xmpp_node_set_attr (open, "version", "1.0");
+          log_node (self, FALSE, open);
         }
       g_clear_error (&self->read_error);
       if (self->transport_opened)
@@ -516,7 +525,7 @@ xmpp_stream_close (XmppStream *self)
   if (self->transport != NULL)
     {
       if (self->log_func != NULL)
-        self->log_func (FALSE, xmpp_writer_stream_close (), self->log_data);
+        self->log_func (FALSE, TRANSPORT_CLOSE, self->log_data);
       self->close_sent = TRUE;
       xmpp_transport_close (self->transport);
       return;
@@ -663,7 +672,7 @@ transport_read_cb (GObject      *source,
   else if (event == XMPP_READER_EVENT_STANZA)
     log_node (self, TRUE, node);
   else if (self->log_func != NULL)
-    self->log_func (TRUE, xmpp_writer_stream_close (), self->log_data);
+    self->log_func (TRUE, TRANSPORT_CLOSE, self->log_data);
 
   r = g_new0 (ReadResult, 1);
   r->event = event;
