@@ -20,6 +20,9 @@
  *                    unless it is delayed); while has-newer the window is
  *                    not at the live end, so the message is left to the
  *                    store and comes back with load_newer ()
+ *   update ()        a stored message changed (a XEP-0308 correction):
+ *                    the item with its row id takes the new body in
+ *                    place, so a row showing it follows "notify::body"
  *
  * So a view scrolled far back holds only the pages around what it shows,
  * and scrolling down brings the newer pages back.  Pages are fetched with
@@ -590,6 +593,59 @@ petrel_message_list_update_state (PetrelMessageList *self,
           petrel_message_set_state (message, state);
           return TRUE;
         }
+    }
+
+  return FALSE;
+}
+
+/**
+ * petrel_message_list_update:
+ * @message: the stored message as it is now (its row id names it), e.g.
+ *   an original carrying the body of its newest correction (XEP-0308)
+ *
+ * Gives the loaded item with @message's row id the new body.  The item
+ * stays the same object at the same place, so no items-changed: views
+ * follow its "notify::body".  A message outside the window is only in the
+ * store, and the next page read brings it as it is now.
+ *
+ * Returns: whether the message is in the window
+ */
+gboolean
+petrel_message_list_update (PetrelMessageList *self,
+                            PetrelMessage     *message)
+{
+  PetrelHistoryCursor wanted;
+  guint low = 0;
+  guint high;
+
+  g_return_val_if_fail (PETREL_IS_MESSAGE_LIST (self), FALSE);
+  g_return_val_if_fail (PETREL_IS_MESSAGE (message), FALSE);
+
+  if (petrel_message_get_row_id (message) <= 0)
+    return FALSE;
+
+  /* The window is sorted by cursor: a binary search. */
+  petrel_history_cursor_init_from_message (&wanted, message);
+  high = self->items->len;
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+      PetrelMessage *item = g_ptr_array_index (self->items, mid);
+      PetrelHistoryCursor at;
+      int cmp;
+
+      petrel_history_cursor_init_from_message (&at, item);
+      cmp = petrel_history_cursor_compare (&at, &wanted);
+      if (cmp == 0)
+        {
+          if (item != message)
+            petrel_message_set_body (item, petrel_message_get_body (message));
+          return TRUE;
+        }
+      if (cmp < 0)
+        low = mid + 1;
+      else
+        high = mid;
     }
 
   return FALSE;

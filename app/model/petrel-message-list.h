@@ -33,5 +33,7 @@ gboolean petrel_message_list_append (PetrelMessageList *self,
 gboolean petrel_message_list_update_state (PetrelMessageList *self,
                                            const char        *origin_id,
                                            const char        *state);
+gboolean petrel_message_list_update (PetrelMessageList *self,
+                                     PetrelMessage     *message);
 
 G_END_DECLS

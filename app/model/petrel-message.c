@@ -106,7 +106,7 @@ petrel_message_set_property (GObject      *object,
     case PROP_TO: self->to = g_value_dup_string (value); break;
     case PROP_TYPE: self->type = g_value_dup_string (value); break;
     case PROP_ID: self->id = g_value_dup_string (value); break;
-    case PROP_BODY: self->body = g_value_dup_string (value); break;
+    case PROP_BODY: petrel_message_set_body (self, g_value_get_string (value)); break;
     case PROP_TIME: self->time = g_value_dup_boxed (value); break;
     case PROP_ORIGIN_ID: self->origin_id = g_value_dup_string (value); break;
     case PROP_STANZA_ID: self->stanza_id = g_value_dup_string (value); break;
@@ -133,7 +133,10 @@ petrel_message_class_init (PetrelMessageClass *klass)
   properties[PROP_TO] = g_param_spec_string ("to", NULL, NULL, NULL, flags);
   properties[PROP_TYPE] = g_param_spec_string ("type", NULL, NULL, "chat", flags);
   properties[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL, flags);
-  properties[PROP_BODY] = g_param_spec_string ("body", NULL, NULL, NULL, flags);
+  /* Changes when a correction (XEP-0308) replaces the text. */
+  properties[PROP_BODY] =
+    g_param_spec_string ("body", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_TIME] = g_param_spec_boxed ("time", NULL, NULL, G_TYPE_DATE_TIME, flags);
   properties[PROP_ORIGIN_ID] = g_param_spec_string ("origin-id", NULL, NULL, NULL, flags);
   properties[PROP_STANZA_ID] = g_param_spec_string ("stanza-id", NULL, NULL, NULL, flags);
@@ -190,6 +193,23 @@ petrel_message_set_state (PetrelMessage *self,
 
   if (petrel_model_set_str (&self->state, state))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+/**
+ * petrel_message_set_body:
+ * @body: (nullable): the text to show now, e.g. the newest correction's
+ *
+ * Replaces the text (XEP-0308 Last Message Correction); views showing
+ * the message follow "notify::body".
+ */
+void
+petrel_message_set_body (PetrelMessage *self,
+                         const char    *body)
+{
+  g_return_if_fail (PETREL_IS_MESSAGE (self));
+
+  if (petrel_model_set_str (&self->body, body))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BODY]);
 }
 
 gint64

@@ -28,6 +28,8 @@ const char *petrel_message_get_to (PetrelMessage *self);
 const char *petrel_message_get_message_type (PetrelMessage *self);
 const char *petrel_message_get_id (PetrelMessage *self);
 const char *petrel_message_get_body (PetrelMessage *self);
+void petrel_message_set_body (PetrelMessage *self,
+                              const char    *body);
 GDateTime *petrel_message_get_time (PetrelMessage *self);
 /* XEP-0359 ids: the sender's origin-id and the own archive's stanza-id. */
 const char *petrel_message_get_origin_id (PetrelMessage *self);

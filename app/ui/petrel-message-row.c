@@ -4,9 +4,12 @@
  *
  * The chat view gives it the message and the one before it; from the two
  * the row decides whether it opens a new day (a day separator) and whether
- * the sender changed (the sender's name).  Everything else — the body with
- * XEP-0393 styling, the time, the delivery state icon — is bound in the
- * template.
+ * the sender changed (the sender's name).  The row sets its labels itself
+ * when it gets a message, and again when the message's body (a XEP-0308
+ * correction) or delivery state changes: the list view binds rows by the
+ * hundred (GTK 4.8 keeps up to 200 alive), and expression bindings cost
+ * more than the few labels they would fill.  The day separator's text is
+ * only worked out for rows that show one.
  *
  * Links in a body open only when clicked, and only http, https and xmpp
  * (SECURITY.md); an xmpp: URI opens the conversation in Petrel itself.
@@ -37,6 +40,10 @@ struct _PetrelMessageRow
   gboolean show_header;
   gboolean show_day;
 
+  GtkLabel *day_label;
+  GtkLabel *sender_label;
+  GtkLabel *body_label;
+  GtkLabel *time_label;
   GtkImage *state_icon;
 };
 
@@ -108,31 +115,6 @@ dup_message_time (PetrelMessage *message)
   return NULL;
 }
 
-/* Template closures */
-
-static char *
-format_day (gpointer   unused,
-            GDateTime *time)
-{
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-
-  return petrel_time_format_day (time, now);
-}
-
-static char *
-format_clock (gpointer   unused,
-              GDateTime *time)
-{
-  return petrel_time_format_clock (time);
-}
-
-static char *
-format_full (gpointer   unused,
-             GDateTime *time)
-{
-  return petrel_time_format_full (time);
-}
-
 /**
  * petrel_message_row_dup_body_markup:
  * @message: (nullable): a message
@@ -173,14 +155,6 @@ petrel_message_row_dup_body_markup (PetrelMessage *message,
   return g_strdup_printf ("<i>* %s %s</i>", name, styled);
 }
 
-static char *
-body_markup (gpointer       unused,
-             PetrelMessage *message,
-             const char    *sender)
-{
-  return petrel_message_row_dup_body_markup (message, sender);
-}
-
 static const char *
 state_icon_name_static (const char *state)
 {
@@ -194,13 +168,6 @@ state_icon_name_static (const char *state)
     return "dialog-warning-symbolic";
 
   return NULL;
-}
-
-static char *
-state_icon_name (gpointer    unused,
-                 const char *state)
-{
-  return g_strdup (state_icon_name_static (state));
 }
 
 static const char *
@@ -218,26 +185,6 @@ describe_state (const char *state)
     return _("Not sent");
 
   return NULL;
-}
-
-static char *
-state_description (gpointer    unused,
-                   const char *state)
-{
-  return g_strdup (describe_state (state));
-}
-
-static GStrv
-state_css_classes (gpointer    unused,
-                   const char *state)
-{
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-
-  g_strv_builder_add (builder, "message-state");
-  if (state != NULL)
-    g_strv_builder_add (builder, state);
-
-  return g_strv_builder_end (builder);
 }
 
 static gboolean
@@ -274,15 +221,57 @@ activate_link_cb (GtkLabel         *label,
   return FALSE;
 }
 
-/* The state icon's words for screen readers; the tooltip is bound. */
+/* The delivery state: icon, tooltip, style class and the words for
+ * screen readers. */
 static void
-update_state_accessible (PetrelMessageRow *self)
+update_state (PetrelMessageRow *self)
 {
-  const char *words = self->message != NULL ? describe_state (petrel_message_get_state (self->message)) : NULL;
+  const char *state = self->message != NULL ? petrel_message_get_state (self->message) : NULL;
+  const char *words = describe_state (state);
+  const char *classes[] = { "message-state", state, NULL };
 
+  gtk_widget_set_visible (GTK_WIDGET (self->state_icon),
+                          self->message != NULL && petrel_message_get_outgoing (self->message));
+  gtk_image_set_from_icon_name (self->state_icon, state_icon_name_static (state));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->state_icon), words);
+  gtk_widget_set_css_classes (GTK_WIDGET (self->state_icon), (const char **) classes);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->state_icon),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, words != NULL ? words : "",
                                   -1);
+}
+
+static void
+update_body (PetrelMessageRow *self)
+{
+  g_autofree char *markup = petrel_message_row_dup_body_markup (self->message, self->sender_name);
+
+  if (g_strcmp0 (gtk_label_get_label (self->body_label), markup) != 0)
+    gtk_label_set_markup (self->body_label, markup);
+}
+
+static void
+update_time (PetrelMessageRow *self)
+{
+  g_autofree char *clock = self->time != NULL ? petrel_time_format_clock (self->time) : NULL;
+  g_autofree char *full = self->time != NULL ? petrel_time_format_full (self->time) : NULL;
+
+  gtk_label_set_text (self->time_label, clock != NULL ? clock : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->time_label), full);
+}
+
+static void
+update_day (PetrelMessageRow *self)
+{
+  g_autoptr (GDateTime) now = NULL;
+  g_autofree char *day = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->day_label), self->message != NULL && self->show_day);
+  if (self->message == NULL || !self->show_day || self->time == NULL)
+    return;
+
+  now = g_date_time_new_now_local ();
+  day = petrel_time_format_day (self->time, now);
+  gtk_label_set_text (self->day_label, day != NULL ? day : "");
 }
 
 static void
@@ -290,20 +279,30 @@ state_changed_cb (PetrelMessage    *message,
                   GParamSpec       *pspec,
                   PetrelMessageRow *self)
 {
-  update_state_accessible (self);
+  update_state (self);
 }
 
 static void
+body_changed_cb (PetrelMessage    *message,
+                 GParamSpec       *pspec,
+                 PetrelMessageRow *self)
+{
+  update_body (self);
+}
+
+/* Returns whether the flag changed. */
+static gboolean
 set_flag (PetrelMessageRow *self,
           gboolean         *field,
           gboolean          value,
           guint             prop)
 {
   if (*field == value)
-    return;
+    return FALSE;
 
   *field = value;
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  return TRUE;
 }
 
 void
@@ -327,10 +326,12 @@ petrel_message_row_set_previous (PetrelMessageRow *self,
     }
 
   new_day = previous == NULL || !petrel_time_same_day (previous_time, self->time);
-  set_flag (self, &self->show_day, new_day, PROP_SHOW_DAY);
+  if (set_flag (self, &self->show_day, new_day, PROP_SHOW_DAY) || new_day)
+    update_day (self);
   set_flag (self, &self->show_header,
             new_day || g_strcmp0 (previous_key, self->sender_key) != 0,
             PROP_SHOW_HEADER);
+  gtk_widget_set_visible (GTK_WIDGET (self->sender_label), self->show_header);
 }
 
 /**
@@ -351,7 +352,10 @@ petrel_message_row_set_message (PetrelMessageRow *self,
   g_return_if_fail (message == NULL || PETREL_IS_MESSAGE (message));
 
   if (self->message != NULL)
-    g_signal_handlers_disconnect_by_func (self->message, state_changed_cb, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->message, state_changed_cb, self);
+      g_signal_handlers_disconnect_by_func (self->message, body_changed_cb, self);
+    }
 
   if (g_set_object (&self->message, message))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE]);
@@ -364,6 +368,7 @@ petrel_message_row_set_message (PetrelMessageRow *self,
       self->sender_key = dup_sender_key (message);
       sender_name = dup_sender_name (message, peer_name);
       g_signal_connect (message, "notify::state", G_CALLBACK (state_changed_cb), self);
+      g_signal_connect (message, "notify::body", G_CALLBACK (body_changed_cb), self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIME]);
 
@@ -371,11 +376,24 @@ petrel_message_row_set_message (PetrelMessageRow *self,
     {
       g_free (self->sender_name);
       self->sender_name = g_steal_pointer (&sender_name);
+      gtk_label_set_text (self->sender_label, self->sender_name != NULL ? self->sender_name : "");
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SENDER_NAME]);
     }
 
+  if (message == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->day_label), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->sender_label), FALSE);
+      update_state (self);
+      return;
+    }
+
+  update_body (self);
+  update_time (self);
+  update_state (self);
+  /* Shows or hides the day separator and the sender. */
+  self->show_day = !self->show_day;
   petrel_message_row_set_previous (self, previous);
-  update_state_accessible (self);
 }
 
 PetrelMessage *
@@ -392,7 +410,10 @@ petrel_message_row_dispose (GObject *object)
   PetrelMessageRow *self = PETREL_MESSAGE_ROW (object);
 
   if (self->message != NULL)
-    g_signal_handlers_disconnect_by_func (self->message, state_changed_cb, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->message, state_changed_cb, self);
+      g_signal_handlers_disconnect_by_func (self->message, body_changed_cb, self);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), PETREL_TYPE_MESSAGE_ROW);
   g_clear_object (&self->message);
 
@@ -452,15 +473,11 @@ petrel_message_row_class_init (PetrelMessageRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/im/petrel/Petrel/ui/petrel-message-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, PetrelMessageRow, day_label);
+  gtk_widget_class_bind_template_child (widget_class, PetrelMessageRow, sender_label);
+  gtk_widget_class_bind_template_child (widget_class, PetrelMessageRow, body_label);
+  gtk_widget_class_bind_template_child (widget_class, PetrelMessageRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, PetrelMessageRow, state_icon);
-  gtk_widget_class_bind_template_child_full (widget_class, "body_label", FALSE, 0);
-  gtk_widget_class_bind_template_callback (widget_class, format_day);
-  gtk_widget_class_bind_template_callback (widget_class, format_clock);
-  gtk_widget_class_bind_template_callback (widget_class, format_full);
-  gtk_widget_class_bind_template_callback (widget_class, body_markup);
-  gtk_widget_class_bind_template_callback (widget_class, state_icon_name);
-  gtk_widget_class_bind_template_callback (widget_class, state_description);
-  gtk_widget_class_bind_template_callback (widget_class, state_css_classes);
   gtk_widget_class_bind_template_callback (widget_class, activate_link_cb);
 }
 
