@@ -5,6 +5,7 @@
 
 #include <libsoup/soup.h>
 
+#include "http-discovery.h"
 #include "http-websocket-transport.h"
 
 struct _HttpTransportProvider
@@ -79,6 +80,30 @@ http_transport_provider_new_for_testing (GSocketConnectable *address)
 /* Discovery (XEP-0156) */
 
 static void
+discovered_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  XmppTransportEndpoints *endpoints;
+
+  endpoints = http_discovery_lookup_finish (result, &error);
+  if (endpoints == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Any other failure means: nothing discovered. */
+  if (endpoints == NULL)
+    {
+      g_debug ("No endpoints discovered: %s", error->message);
+      endpoints = g_new0 (XmppTransportEndpoints, 1);
+    }
+  g_task_return_pointer (task, endpoints, (GDestroyNotify) xmpp_transport_endpoints_free);
+}
+
+static void
 provider_discover_async (XmppTransportProvider *provider,
                          const char            *domain,
                          const char            *ca_file,
@@ -86,14 +111,14 @@ provider_discover_async (XmppTransportProvider *provider,
                          GAsyncReadyCallback    callback,
                          gpointer               user_data)
 {
+  HttpTransportProvider *self = HTTP_TRANSPORT_PROVIDER (provider);
   g_autoptr(GTask) task = g_task_new (provider, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, provider_discover_async);
   if (g_task_return_error_if_cancelled (task))
     return;
-  /* Nothing found until the host-meta lookup is wired in. */
-  g_task_return_pointer (task, g_new0 (XmppTransportEndpoints, 1),
-                         (GDestroyNotify) xmpp_transport_endpoints_free);
+  http_discovery_lookup_async (self->session, domain, ca_file, 0, cancellable,
+                               discovered_cb, g_steal_pointer (&task));
 }
 
 static XmppTransportEndpoints *
