@@ -637,6 +637,69 @@ test_update_state (void)
   g_assert_cmpuint (live_messages, ==, 0);
 }
 
+/* XEP-0308: a correction reaches the shown original in place. */
+static void
+test_update_corrects_in_place (void)
+{
+  FakeHistory *history = fake_history_new (1000, 7);
+  PetrelMessageList *list = list_new (history, 10, 20);
+  Recorder *recorder = recorder_new (list);
+  g_autoptr(PetrelMessage) m995 = NULL;
+  g_autoptr(PetrelMessage) corrected = NULL;
+  g_autoptr(PetrelMessage) outside = NULL;
+  g_autoptr(PetrelMessage) unstored = NULL;
+  NotifyLog *message_log;
+
+  g_assert_true (petrel_message_list_load_newest (list, NULL));
+  recorder_check (recorder, "(0,0,10)");
+  m995 = g_list_model_get_item (G_LIST_MODEL (list), 5);
+  g_assert_cmpstr (petrel_message_get_body (m995), ==, "message 995");
+  message_log = notify_log_new (m995);
+
+  /* The store's copy of the original, now with the corrected body. */
+  corrected = fake_message (history, 995);
+  petrel_message_set_body (corrected, "message 995, corrected");
+  g_assert_true (petrel_message_list_update (list, corrected));
+  g_assert_cmpstr (petrel_message_get_body (m995), ==, "message 995, corrected");
+  assert_notified (message_log, "body");
+  /* The same again changes nothing. */
+  g_assert_true (petrel_message_list_update (list, corrected));
+  assert_notified (message_log, "");
+  /* The row follows the item: no rebuild. */
+  recorder_check (recorder, "");
+
+  /* Every item of the window is found, among equal sort times too. */
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr(PetrelMessage) fresh = fake_message (history, 990 + i);
+      g_autoptr(PetrelMessage) item = NULL;
+      g_autofree char *body = g_strdup_printf ("message %u, edited", 990 + i);
+
+      petrel_message_set_body (fresh, body);
+      g_assert_true (petrel_message_list_update (list, fresh));
+      item = g_list_model_get_item (G_LIST_MODEL (list), i);
+      g_assert_cmpstr (petrel_message_get_body (item), ==, body);
+    }
+  recorder_check (recorder, "");
+
+  /* Outside the window, or never stored: only the store has it. */
+  outside = fake_message (history, 11);
+  g_assert_false (petrel_message_list_update (list, outside));
+  unstored = petrel_message_new ("me@example.org", "bob@example.org", "me@example.org", "chat",
+                                 "x", "message 0", NULL);
+  g_assert_false (petrel_message_list_update (list, unstored));
+
+  notify_log_free (message_log);
+  recorder_free (recorder);
+  g_assert_finalize_object (list);
+  g_assert_finalize_object (g_steal_pointer (&m995));
+  g_assert_finalize_object (g_steal_pointer (&corrected));
+  g_assert_finalize_object (g_steal_pointer (&outside));
+  g_assert_finalize_object (g_steal_pointer (&unstored));
+  g_assert_finalize_object (history);
+  g_assert_cmpuint (live_messages, ==, 0);
+}
+
 static void
 test_source_errors (void)
 {
@@ -686,6 +749,7 @@ main (int   argc,
   g_test_add_func ("/message-list/append-while-scrolled-back", test_append_while_scrolled_back);
   g_test_add_func ("/message-list/load-newest-jumps-back", test_load_newest_jumps_back);
   g_test_add_func ("/message-list/update-state", test_update_state);
+  g_test_add_func ("/message-list/update-corrects-in-place", test_update_corrects_in_place);
   g_test_add_func ("/message-list/source-errors", test_source_errors);
 
   return g_test_run ();

@@ -4,7 +4,8 @@
  * built for the messages, grouped by sender and day, with the state icon
  * of outgoing messages; bodies are styled but never interpreted as markup;
  * older pages joining at the top regroup the row that was first; the view
- * opens at the newest message; and the composer's chat states.
+ * opens at the newest message; a correction changes the shown row in
+ * place; and the composer's chat states.
  */
 #include <adwaita.h>
 
@@ -489,6 +490,51 @@ test_composer_chat_states_and_send (void)
   g_assert_finalize_object (composer);
 }
 
+/* XEP-0308: a correction of a shown message changes its row at once. */
+static void
+test_correction_updates_row (void)
+{
+  Fixture f = { 0 };
+  g_autoptr (PetrelMessage) corrected = NULL;
+  g_autoptr (GDateTime) base = g_date_time_new_utc (2026, 3, 2, 12, 1, 0);
+  PetrelMessageRow *row;
+  PetrelMessage *original;
+
+  f.history = g_object_new (FAKE_TYPE_HISTORY, NULL);
+  add_message (f.history, 0, 0, FALSE, "hello", NULL);
+  add_message (f.history, 0, 1, FALSE, "are you tehre?", NULL);
+  add_message (f.history, 0, 2, TRUE, "/me is here", "delivered");
+  fixture_open (&f, 50, 600);
+  settle (&f);
+
+  row = find_row (&f, "are you tehre?");
+  original = petrel_message_row_get_message (row);
+  g_assert_cmpstr (row_body_text (row), ==, "are you tehre?");
+
+  /* What the store hands out for the original once the correction is
+   * kept: the same row id and place, the new text. */
+  corrected = g_object_new (PETREL_TYPE_MESSAGE,
+                            "account", "me@example.org",
+                            "from", "bob@example.org/phone",
+                            "to", "me@example.org",
+                            "body", "are you *there*?",
+                            "time", base,
+                            "sort-time", petrel_message_get_sort_time (original),
+                            "row-id", petrel_message_get_row_id (original),
+                            NULL);
+  g_assert_true (petrel_message_list_update (f.list, corrected));
+
+  /* The same row, no rebind, styled like any body. */
+  g_assert_true (find_row (&f, "are you *there*?") == row);
+  g_assert_cmpstr (row_body_text (row), ==, "are you *there*?");
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (row), PETREL_TYPE_MESSAGE_ROW, "body_label"))), "<b>"));
+  /* The neighbours keep their text. */
+  g_assert_cmpstr (row_body_text (find_row (&f, "hello")), ==, "hello");
+  g_assert_cmpstr (row_body_text (find_row (&f, "/me is here")), ==, "* Me is here");
+
+  fixture_close (&f);
+}
+
 static void
 test_accessible_names (void)
 {
@@ -525,6 +571,7 @@ main (int   argc,
   g_test_add_func ("/ui/chat-view/opens-at-newest-message", test_opens_at_newest_message);
   g_test_add_func ("/ui/chat-view/switch-with-focus-in-a-message", test_switch_with_focus_in_a_message);
   g_test_add_func ("/ui/chat-view/composer-chat-states-and-send", test_composer_chat_states_and_send);
+  g_test_add_func ("/ui/chat-view/correction-updates-row", test_correction_updates_row);
   g_test_add_func ("/ui/chat-view/accessible-names", test_accessible_names);
 
   return g_test_run ();
