@@ -372,16 +372,22 @@ bind_settings (PetrelWindow *self)
 }
 
 /* The user sees the open conversation only while this window has the
- * focus and is shown: read markers and unread counts follow that at once. */
+ * focus, is shown, and (when folded) shows the content pane: read markers
+ * and unread counts follow that at once. */
 static void
-focus_changed_cb (PetrelWindow *self,
-                  GParamSpec   *pspec,
-                  gpointer      user_data)
+focus_changed_cb (PetrelWindow *self)
 {
-  if (self->accounts != NULL)
-    petrel_accounts_set_focused (self->accounts,
-                                 gtk_window_is_active (GTK_WINDOW (self)) &&
-                                 gtk_widget_get_visible (GTK_WIDGET (self)));
+  gboolean content_shown;
+
+  if (self->accounts == NULL || self->leaflet == NULL)
+    return;
+
+  content_shown = !adw_leaflet_get_folded (self->leaflet)
+                  || g_strcmp0 (adw_leaflet_get_visible_child_name (self->leaflet), "content") == 0;
+  petrel_accounts_set_focused (self->accounts,
+                               gtk_window_is_active (GTK_WINDOW (self)) &&
+                               gtk_widget_get_visible (GTK_WIDGET (self)) &&
+                               content_shown);
 }
 
 static void
@@ -403,8 +409,10 @@ petrel_window_constructed (GObject *object)
 
       g_signal_connect_object (accounts, "items-changed", G_CALLBACK (accounts_changed_cb), self, 0);
       g_signal_connect_object (self->accounts, "chat-state", G_CALLBACK (chat_state_cb), self, 0);
-      g_signal_connect (self, "notify::is-active", G_CALLBACK (focus_changed_cb), NULL);
-      g_signal_connect (self, "notify::visible", G_CALLBACK (focus_changed_cb), NULL);
+      g_signal_connect_swapped (self, "notify::is-active", G_CALLBACK (focus_changed_cb), self);
+      g_signal_connect_swapped (self, "notify::visible", G_CALLBACK (focus_changed_cb), self);
+      g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (focus_changed_cb), self);
+      g_signal_connect_swapped (self->leaflet, "notify::visible-child", G_CALLBACK (focus_changed_cb), self);
       accounts_changed_cb (accounts, 0, 0, g_list_model_get_n_items (accounts), self);
 
       /* The template's bindings ran before the accounts were set. */

@@ -273,7 +273,9 @@ test_edit_disable_save (void)
     fill (page, "host_row", " localhost ");
     fill (page, "port_row", port);
   }
-  adw_combo_row_set_selected (child (page, "transport_row"), 2);
+  /* TCP, so the new connection is the listener's to see; the WebSocket
+   * URL is kept for when the transport is switched. */
+  adw_combo_row_set_selected (child (page, "transport_row"), 1);
   fill (page, "websocket_row", "wss://montague.lit/xmpp-websocket");
   fill (page, "resource_row", "desk");
   gtk_switch_set_active (child (page, "direct_tls_switch"), TRUE);
@@ -287,15 +289,19 @@ test_edit_disable_save (void)
                               "port=%u\n"
                               "direct-tls=true\n"
                               "resource=desk\n"
-                              "transport=websocket\n"
+                              "transport=tcp\n"
                               "websocket-url=wss://montague.lit/xmpp-websocket\n",
                               second.port);
   g_assert_cmpstr (contents, ==, expected);
   settings = petrel_accounts_dup_settings (accounts, ROMEO);
   g_assert_cmpstr (settings->host, ==, "localhost");
   g_assert_cmpuint (settings->port, ==, second.port);
-  g_assert_cmpstr (settings->transport, ==, "websocket");
+  g_assert_cmpstr (settings->transport, ==, "tcp");
+  g_assert_cmpstr (settings->websocket_url, ==, "wss://montague.lit/xmpp-websocket");
   wait_until (has_attempt, &second);
+  /* The form shows what was stored. */
+  g_assert_cmpuint (adw_combo_row_get_selected (child (page, "transport_row")), ==, 1);
+  g_assert_cmpstr (text_of (page, "host_row"), ==, "localhost");
 
   /* The switch disables at once: remembered, and no more connecting. */
   gtk_switch_set_active (child (page, "enabled_switch"), FALSE);
