@@ -256,15 +256,16 @@ static void
 fail (HttpWebsocketTransport *self,
       GError                 *error)
 {
-  if (self->error == NULL)
-    {
-      g_debug ("WebSocket failed: %s", error->message);
-      self->error = error;
-    }
-  else
+  /* The first failure is the one reported; closing the connection may
+   * report more (a write error) from inside libsoup. */
+  if (self->error != NULL)
     {
       g_error_free (error);
+      return;
     }
+
+  g_debug ("WebSocket failed: %s", error->message);
+  self->error = error;
 
   /* Everything the server sent before the failure is still delivered,
    * then the error. */

@@ -485,6 +485,32 @@ test_server_closes (void)
 }
 
 static void
+test_connection_reset (void)
+{
+  g_autoptr(WsPeer) peer = ws_peer_new (TRUE, xmpp_protocols);
+  g_autoptr(XmppTransport) transport = open_stream (peer, NULL);
+  g_autoptr(XmppNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  Wait w = { 0 };
+
+  /* A read pending while the TCP connection is reset under the
+   * WebSocket: it fails as a lost connection (the session reconnects),
+   * and sending afterwards does nothing. */
+  ws_peer_send (peer, "<presence xmlns='jabber:client'/>");
+  g_assert_cmpint (read_event (transport, &node, &error), ==, XMPP_READER_EVENT_STANZA);
+  xmpp_transport_read_async (transport, NULL, read_cb, &w);
+  ws_peer_reset (peer);
+  ws_run_until (&w.done);
+  g_assert_cmpint (w.event, ==, XMPP_READER_EVENT_NONE);
+  g_assert_nonnull (w.error);
+  g_assert_true (w.error->domain == XMPP_STREAM_ERROR);
+  g_assert_true (w.error->code == XMPP_STREAM_ERROR_IO || w.error->code == XMPP_STREAM_ERROR_CLOSED);
+  xmpp_transport_send (transport, node);
+  xmpp_transport_close (transport);
+  wait_clear (&w);
+}
+
+static void
 test_keepalive (void)
 {
   g_autoptr(WsPeer) peer = ws_peer_new (TRUE, xmpp_protocols);
@@ -514,6 +540,7 @@ main (int    argc,
   g_test_add_func ("/websocket/close-waits-for-server", test_close_waits_for_server);
   g_test_add_func ("/websocket/server-closes", test_server_closes);
   g_test_add_func ("/websocket/keepalive", test_keepalive);
+  g_test_add_func ("/websocket/connection-reset", test_connection_reset);
   g_test_add_func ("/websocket/malformed/binary", test_binary_frame);
   g_test_add_func ("/websocket/malformed/two-elements", test_two_elements);
   g_test_add_func ("/websocket/malformed/text-after-element", test_text_after_element);

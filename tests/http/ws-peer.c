@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ws-peer.h"
 
+#include <sys/socket.h>
+
 struct _WsPeer
 {
   SoupServer *server;
@@ -8,6 +10,7 @@ struct _WsPeer
   GStrv protocols;
   guint16 port;
   SoupWebsocketConnection *conn;
+  GSocket *socket;
   GPtrArray *messages;
   char *last_path;
   guint n_connections;
@@ -57,6 +60,7 @@ websocket_cb (SoupServer              *server,
   if (self->conn != NULL)
     g_signal_handlers_disconnect_by_data (self->conn, self);
   g_set_object (&self->conn, connection);
+  g_set_object (&self->socket, soup_server_message_get_socket (msg));
   self->closed = FALSE;
   self->n_connections++;
   g_free (self->last_path);
@@ -109,6 +113,7 @@ ws_peer_free (WsPeer *self)
         soup_websocket_connection_close (self->conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
       g_clear_object (&self->conn);
     }
+  g_clear_object (&self->socket);
   soup_server_disconnect (self->server);
   g_clear_object (&self->server);
   g_strfreev (self->protocols);
@@ -196,6 +201,17 @@ ws_peer_send (WsPeer     *self,
 {
   g_assert_nonnull (self->conn);
   soup_websocket_connection_send_text (self->conn, text);
+}
+
+void
+ws_peer_reset (WsPeer *self)
+{
+  struct linger off = { 1, 0 };
+
+  g_assert_nonnull (self->socket);
+  /* Linger 0: the close is a reset (RST), as when a link dies. */
+  setsockopt (g_socket_get_fd (self->socket), SOL_SOCKET, SO_LINGER, &off, sizeof off);
+  g_socket_close (self->socket, NULL);
 }
 
 void

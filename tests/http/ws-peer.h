@@ -43,6 +43,8 @@ gushort ws_peer_wait_closed (WsPeer *self);
 
 void ws_peer_send (WsPeer     *self,
                    const char *text);
+/* Resets the TCP connection under the WebSocket (RST, no close frame) */
+void ws_peer_reset (WsPeer *self);
 void ws_peer_send_binary (WsPeer     *self,
                           const char *data);
 

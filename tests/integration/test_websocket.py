@@ -1,0 +1,183 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""XMPP over WebSocket (RFC 7395) against Prosody's mod_websocket.
+
+Every account here connects with `--websocket wss://localhost:PORT/…`
+(the fixture's HTTPS port on 127.0.0.1, certificate for localhost from the
+private CA): login, a message round trip between two accounts, stream
+management resumption after the TCP connection under the WebSocket is
+reset, and archive catch-up after a reconnect.
+
+Run one:  /usr/bin/python3 tests/integration/test_websocket.py -v \
+              WebSocketTest.test_login
+"""
+
+import collections
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from fault_proxy import FaultProxy  # noqa: E402
+from prosody_fixture import (  # noqa: E402
+    DELIVERY_OPTIONS, ServerTestCase, run_tests)
+
+FRAMING = "urn:ietf:params:xml:ns:xmpp-framing"
+
+
+def messages(listener):
+    return [e for e in listener.seen if e.get("event") == "message"]
+
+
+def history_bodies(cli, peer):
+    r = cli.run("history", peer, "--json", "--limit", 1000, timeout=60)
+    if r.returncode != 0:
+        raise AssertionError("history failed: %r" % r)
+    return [m.get("body") for m in r.json_lines()]
+
+
+class WebSocketTest(ServerTestCase):
+
+    users = {"alice": "alice-secret-1", "bob": "bob-secret-2",
+             "carol": "carol-secret-3", "dave": "dave-secret-4"}
+    server_options = dict(DELIVERY_OPTIONS, web=True)
+
+    def ws_cli(self, user, url=None, resource=None):
+        return self.cli(user, websocket=url or self.server.websocket_url(),
+                        resource=resource)
+
+    def test_login(self):
+        cli = self.ws_cli("alice")
+        r = cli.run("ping", verbose=True, timeout=30)
+        self.assertSucceeded(r)
+        log = r.stderr
+        # RFC 7395 framing, never a TCP stream header or STARTTLS.
+        self.assertIn("<open xmlns='%s' to='localhost' from='alice@localhost'"
+                      " version='1.0'/>" % FRAMING, log)
+        self.assertIn("<close xmlns='%s'/>" % FRAMING, log)
+        self.assertNotIn("<stream:stream", log)
+        self.assertNotIn("starttls", log)
+        # SASL went over the WebSocket; its payloads stay masked.
+        self.assertRegex(log, r"<auth [^>]*mechanism='SCRAM-SHA-1'>\[masked\]")
+        self.assertIn("<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'", log)
+
+    def test_wrong_password(self):
+        cli = self.cli("alice", password="not-the-password",
+                       websocket=self.server.websocket_url())
+        r = cli.run("ping", timeout=30)
+        self.assertFailedWith(r, r"auth")
+
+    def test_pinned_websocket_needs_the_ca(self):
+        # The fixture's certificate is from a private CA: without it the
+        # WebSocket is refused and nothing falls back to TCP.
+        from prosody_fixture import PetrelCli
+        cli = PetrelCli(self.server)
+        other_ca = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib", "localhost-cert.pem")
+        cli.add_account("alice", ca_file=os.path.normpath(other_ca),
+                        websocket=self.server.websocket_url())
+        r = cli.run("ping", verbose=True, timeout=30)
+        self.assertFailedWith(r, r"certificate")
+        self.assertNotIn("<auth", r.stderr)
+
+    def test_message_round_trip(self):
+        bob = self.listen(self.ws_cli("bob", resource="listen"))
+        bob.wait_online()
+        alice = self.listen(self.ws_cli("alice", resource="listen"))
+        alice.wait_online()
+
+        sender = self.ws_cli("alice", resource="send")
+        self.assertSucceeded(sender.run("send", "bob@localhost",
+                                        "over websocket ✓"))
+        got = bob.wait_for(lambda e: e.get("event") == "message"
+                           and e.get("body") == "over websocket ✓")
+        self.assertEqual(got["from"], "alice@localhost/send")
+
+        reply = self.ws_cli("bob", resource="send")
+        self.assertSucceeded(reply.run("send", "alice@localhost", "back"))
+        got = alice.wait_for(lambda e: e.get("event") == "message"
+                             and e.get("body") == "back")
+        self.assertEqual(got["from"], "bob@localhost/send")
+
+        # The sender's own store has it as sent (or later).
+        r = sender.run("history", "bob@localhost", "--json", timeout=30)
+        self.assertSucceeded(r)
+        states = [m.get("state") for m in r.json_lines()
+                  if m.get("body") == "over websocket ✓"]
+        self.assertEqual(len(states), 1, r.stdout)
+        self.assertIn(states[0], ("sent", "delivered", "displayed"))
+
+    def test_resume_after_cut(self):
+        # A proxy in front of the HTTPS port passes TLS through; resetting
+        # it cuts the TCP connection under the WebSocket.
+        proxy = FaultProxy(("127.0.0.1", self.server.https_port))
+        self.addCleanup(proxy.close)
+        url = "wss://localhost:%d%s" % (proxy.port,
+                                         self.server.WEBSOCKET_PATH)
+        carol = self.ws_cli("carol", url=url)
+        listener = self.listen(carol)
+        first = listener.wait_online()
+        self.assertFalse(first.get("resumed"), first)
+
+        dave = self.ws_cli("dave")
+        want = ["cut-%02d" % i for i in range(1, 11)]
+        for body in want[:5]:
+            self.assertSucceeded(dave.run("send", "carol@localhost", body))
+        listener.wait_for(lambda e: e.get("body") == want[4])
+
+        proxy.cut()
+        # Sent while Carol's link is down: the server holds them in the
+        # hibernating session.
+        for body in want[5:]:
+            self.assertSucceeded(dave.run("send", "carol@localhost", body))
+        again = listener.wait_for(
+            lambda e: e.get("event") == "online" and e is not first, 60)
+        self.assertTrue(again.get("resumed"), again)
+        listener.wait_for(lambda e: e.get("body") == want[-1], 60)
+        time.sleep(1.5)  # room for a duplicate to show, if any
+        self.assertEqual(listener.stop(), 0)
+
+        printed = collections.Counter(e.get("body")
+                                      for e in messages(listener))
+        self.assertEqual([b for b in want if printed[b] != 1], [],
+                         "printed not exactly once: %r" % printed)
+        stored = [b for b in history_bodies(carol, "dave@localhost")
+                  if b in want]
+        self.assertEqual(stored, want)
+        self.assertGreaterEqual(len(proxy.connections), 2)
+
+    def test_archive_catch_up_after_reconnect(self):
+        alice = self.ws_cli("alice", resource="catchup")
+        listener = self.listen(alice)
+        listener.wait_online()
+        self.assertEqual(listener.stop(), 0)
+
+        # Alice is offline; Bob writes; Alice comes back over WebSocket
+        # and gets everything once (offline delivery and the archive
+        # overlap; the store deduplicates).
+        bob = self.ws_cli("bob", resource="writer")
+        want = ["catchup-%02d" % i for i in range(1, 6)]
+        for body in want:
+            self.assertSucceeded(bob.run("send", "alice@localhost", body))
+
+        listener = self.listen(alice)
+        listener.wait_online()
+        for body in want:
+            listener.wait_for(lambda e, b=body: e.get("body") == b, 30)
+        time.sleep(1.5)
+        self.assertEqual(listener.stop(), 0)
+        printed = collections.Counter(e.get("body")
+                                      for e in messages(listener))
+        self.assertEqual([b for b in want if printed[b] != 1], [],
+                         "printed not exactly once: %r" % printed)
+
+        r = alice.run("sync", "--json", timeout=60)
+        self.assertSucceeded(r)
+        stored = [b for b in history_bodies(alice, "bob@localhost")
+                  if b in want]
+        self.assertEqual(stored, want)
+
+
+if __name__ == "__main__":
+    run_tests()
