@@ -39,11 +39,23 @@ presence_icon_name (gpointer           unused,
   return g_strdup (petrel_presence_icon_name (show));
 }
 
-static char *
-presence_description (gpointer           unused,
-                      PetrelPresenceShow show)
+/* Asked for when the pointer rests on the icon: a tooltip text set on
+ * every bind costs a round trip to the display server per row. */
+static gboolean
+presence_query_tooltip_cb (GtkWidget        *widget,
+                           int               x,
+                           int               y,
+                           gboolean          keyboard_mode,
+                           GtkTooltip       *tooltip,
+                           PetrelContactRow *self)
 {
-  return g_strdup (petrel_presence_describe (show));
+  const char *words = self->contact != NULL ? petrel_presence_describe (petrel_contact_get_show (self->contact)) : NULL;
+
+  if (words == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, words);
+  return TRUE;
 }
 
 static GStrv
@@ -200,7 +212,7 @@ petrel_contact_row_class_init (PetrelContactRowClass *klass)
                                                "/im/petrel/Petrel/ui/petrel-contact-row.ui");
   gtk_widget_class_bind_template_child (widget_class, PetrelContactRow, menu_button);
   gtk_widget_class_bind_template_callback (widget_class, presence_icon_name);
-  gtk_widget_class_bind_template_callback (widget_class, presence_description);
+  gtk_widget_class_bind_template_callback (widget_class, presence_query_tooltip_cb);
   gtk_widget_class_bind_template_callback (widget_class, presence_css_classes);
   gtk_widget_class_bind_template_callback (widget_class, format_subtitle);
 }

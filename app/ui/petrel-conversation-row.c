@@ -101,12 +101,26 @@ format_unread (gpointer unused,
   return g_strdup_printf ("%u", unread);
 }
 
-static char *
-format_account_tooltip (gpointer    unused,
-                        const char *account)
+/* Tooltips are asked for when the pointer rests on them: a tooltip text
+ * set on every bind costs a round trip to the display server per row. */
+static gboolean
+account_query_tooltip_cb (GtkWidget             *widget,
+                          int                    x,
+                          int                    y,
+                          gboolean               keyboard_mode,
+                          GtkTooltip            *tooltip,
+                          PetrelConversationRow *self)
 {
+  const char *account = self->conversation != NULL ? petrel_conversation_get_account (self->conversation) : NULL;
+  g_autofree char *text = NULL;
+
+  if (account == NULL)
+    return FALSE;
+
   /* Translators: %s is the user's own address (JID). */
-  return account != NULL ? g_strdup_printf (_("On account %s"), account) : NULL;
+  text = g_strdup_printf (_("On account %s"), account);
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
 static char *
@@ -116,11 +130,21 @@ presence_icon_name (gpointer           unused,
   return g_strdup (petrel_presence_icon_name (show));
 }
 
-static char *
-presence_description (gpointer           unused,
-                      PetrelPresenceShow show)
+static gboolean
+presence_query_tooltip_cb (GtkWidget             *widget,
+                           int                    x,
+                           int                    y,
+                           gboolean               keyboard_mode,
+                           GtkTooltip            *tooltip,
+                           PetrelConversationRow *self)
 {
-  return g_strdup (petrel_presence_describe (show));
+  const char *words = self->contact != NULL ? petrel_presence_describe (petrel_contact_get_show (self->contact)) : NULL;
+
+  if (words == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, words);
+  return TRUE;
 }
 
 static GStrv
@@ -290,9 +314,9 @@ petrel_conversation_row_class_init (PetrelConversationRowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, is_positive);
   gtk_widget_class_bind_template_callback (widget_class, is_set);
   gtk_widget_class_bind_template_callback (widget_class, format_unread);
-  gtk_widget_class_bind_template_callback (widget_class, format_account_tooltip);
+  gtk_widget_class_bind_template_callback (widget_class, account_query_tooltip_cb);
   gtk_widget_class_bind_template_callback (widget_class, presence_icon_name);
-  gtk_widget_class_bind_template_callback (widget_class, presence_description);
+  gtk_widget_class_bind_template_callback (widget_class, presence_query_tooltip_cb);
   gtk_widget_class_bind_template_callback (widget_class, presence_css_classes);
 }
 

@@ -233,7 +233,6 @@ update_state (PetrelMessageRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->state_icon),
                           self->message != NULL && petrel_message_get_outgoing (self->message));
   gtk_image_set_from_icon_name (self->state_icon, state_icon_name_static (state));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->state_icon), words);
   gtk_widget_set_css_classes (GTK_WIDGET (self->state_icon), (const char **) classes);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->state_icon),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, words != NULL ? words : "",
@@ -253,10 +252,47 @@ static void
 update_time (PetrelMessageRow *self)
 {
   g_autofree char *clock = self->time != NULL ? petrel_time_format_clock (self->time) : NULL;
-  g_autofree char *full = self->time != NULL ? petrel_time_format_full (self->time) : NULL;
 
   gtk_label_set_text (self->time_label, clock != NULL ? clock : "");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->time_label), full);
+}
+
+/* Tooltips are asked for when the pointer rests on the time or the state
+ * icon.  Setting a tooltip's text on every bind would cost a round trip
+ * to the display server per row (GTK looks for the pointer each time a
+ * tooltip changes). */
+static gboolean
+time_query_tooltip_cb (GtkWidget        *widget,
+                       int               x,
+                       int               y,
+                       gboolean          keyboard_mode,
+                       GtkTooltip       *tooltip,
+                       PetrelMessageRow *self)
+{
+  g_autofree char *full = NULL;
+
+  if (self->time == NULL)
+    return FALSE;
+
+  full = petrel_time_format_full (self->time);
+  gtk_tooltip_set_text (tooltip, full);
+  return full != NULL;
+}
+
+static gboolean
+state_query_tooltip_cb (GtkWidget        *widget,
+                        int               x,
+                        int               y,
+                        gboolean          keyboard_mode,
+                        GtkTooltip       *tooltip,
+                        PetrelMessageRow *self)
+{
+  const char *words = self->message != NULL ? describe_state (petrel_message_get_state (self->message)) : NULL;
+
+  if (words == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, words);
+  return TRUE;
 }
 
 static void
@@ -479,6 +515,8 @@ petrel_message_row_class_init (PetrelMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PetrelMessageRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, PetrelMessageRow, state_icon);
   gtk_widget_class_bind_template_callback (widget_class, activate_link_cb);
+  gtk_widget_class_bind_template_callback (widget_class, time_query_tooltip_cb);
+  gtk_widget_class_bind_template_callback (widget_class, state_query_tooltip_cb);
 }
 
 static void
