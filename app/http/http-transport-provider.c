@@ -5,6 +5,7 @@
 
 #include <libsoup/soup.h>
 
+#include "http-bosh-transport.h"
 #include "http-discovery.h"
 #include "http-websocket-transport.h"
 
@@ -169,6 +170,18 @@ provider_open_async (XmppTransportProvider         *provider,
       return;
 
     case XMPP_TRANSPORT_BOSH:
+      {
+        GError *error = NULL;
+        XmppTransport *transport = http_bosh_transport_new (self->session, params, &error);
+
+        /* No request before the stream opens: failures show at the first read. */
+        if (transport == NULL)
+          g_task_return_error (task, error);
+        else
+          g_task_return_pointer (task, transport, g_object_unref);
+        return;
+      }
+
     case XMPP_TRANSPORT_AUTO:
     case XMPP_TRANSPORT_TCP:
     default:
