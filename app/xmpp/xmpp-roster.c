@@ -284,55 +284,75 @@ get_result_free (GetResult *result)
   g_free (result);
 }
 
-static GetResult *
-parse_roster_result (const XmppNode *reply)
+/* A roster result can hold tens of thousands of items (the reader takes
+ * stanzas of megabytes); parsing them, each with a JID to normalise, is
+ * spread over main-loop iterations of at most this long. */
+#define PARSE_SLICE_USEC (8 * 1000)
+
+typedef struct
 {
-  GetResult *result = g_new0 (GetResult, 1);
-  g_autoptr (GHashTable) seen = NULL;
-  const XmppNode *query;
-  guint n;
+  XmppNode *query;
+  GetResult *result;
+  GHashTable *seen;   /* JIDs of result->items, not owned */
+  guint next;
+} GetParse;
 
-  result->items = g_ptr_array_new_with_free_func ((GDestroyNotify) xmpp_roster_item_unref);
+static void
+get_parse_free (GetParse *parse)
+{
+  g_clear_pointer (&parse->query, xmpp_node_unref);
+  g_clear_pointer (&parse->result, get_result_free);
+  g_clear_pointer (&parse->seen, g_hash_table_unref);
+  g_free (parse);
+}
 
-  /* §2.6.3: an empty result means that the stored roster is current. */
-  query = xmpp_node_get_child (reply, "query", XMPP_NS_ROSTER);
-  if (query == NULL)
+static void
+parse_roster_item (GetParse       *parse,
+                   const XmppNode *child)
+{
+  g_autoptr (XmppRosterItem) item = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!xmpp_node_is (child, "item", XMPP_NS_ROSTER))
+    return;
+
+  item = xmpp_roster_item_parse (child, &error);
+  if (item == NULL)
     {
-      result->unchanged = TRUE;
-      return result;
+      g_debug ("skipping a roster item: %s", error->message);
+      return;
+    }
+  if (item->subscription == XMPP_ROSTER_SUBSCRIPTION_REMOVE ||
+      g_hash_table_contains (parse->seen, item->jid))
+    {
+      g_debug ("skipping a removed or repeated roster item");
+      return;
     }
 
-  result->ver = g_strdup (xmpp_node_get_attr (query, "ver"));
-  seen = g_hash_table_new (xmpp_jid_hash, xmpp_jid_equal);
+  g_hash_table_add (parse->seen, item->jid);
+  g_ptr_array_add (parse->result->items, g_steal_pointer (&item));
+}
 
-  n = xmpp_node_get_n_children (query);
-  for (guint i = 0; i < n; i++)
+static gboolean
+parse_some_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  GetParse *parse = g_task_get_task_data (task);
+  gint64 until = g_get_monotonic_time () + PARSE_SLICE_USEC;
+  guint n = xmpp_node_get_n_children (parse->query);
+
+  if (g_task_return_error_if_cancelled (task))
+    return G_SOURCE_REMOVE;
+
+  while (parse->next < n)
     {
-      const XmppNode *child = xmpp_node_get_child_at (query, i);
-      g_autoptr (XmppRosterItem) item = NULL;
-      g_autoptr (GError) error = NULL;
-
-      if (!xmpp_node_is (child, "item", XMPP_NS_ROSTER))
-        continue;
-
-      item = xmpp_roster_item_parse (child, &error);
-      if (item == NULL)
-        {
-          g_debug ("skipping a roster item: %s", error->message);
-          continue;
-        }
-      if (item->subscription == XMPP_ROSTER_SUBSCRIPTION_REMOVE ||
-          g_hash_table_contains (seen, item->jid))
-        {
-          g_debug ("skipping a removed or repeated roster item");
-          continue;
-        }
-
-      g_hash_table_add (seen, item->jid);
-      g_ptr_array_add (result->items, g_steal_pointer (&item));
+      parse_roster_item (parse, xmpp_node_get_child_at (parse->query, parse->next++));
+      if (parse->next % 64 == 0 && g_get_monotonic_time () > until)
+        return G_SOURCE_CONTINUE;
     }
 
-  return result;
+  g_task_return_pointer (task, g_steal_pointer (&parse->result), (GDestroyNotify) get_result_free);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -342,7 +362,10 @@ get_reply_cb (GObject      *source,
 {
   g_autoptr (GTask) task = user_data;
   g_autoptr (XmppNode) reply = NULL;
+  g_autoptr (GSource) idle = NULL;
   GError *error = NULL;
+  XmppNode *query;
+  GetParse *parse;
 
   reply = xmpp_client_send_iq_finish (XMPP_CLIENT (source), result, &error);
   if (reply == NULL)
@@ -351,8 +374,26 @@ get_reply_cb (GObject      *source,
       return;
     }
 
-  g_task_return_pointer (task, parse_roster_result (reply),
-                         (GDestroyNotify) get_result_free);
+  parse = g_new0 (GetParse, 1);
+  parse->result = g_new0 (GetResult, 1);
+  parse->result->items = g_ptr_array_new_with_free_func ((GDestroyNotify) xmpp_roster_item_unref);
+  g_task_set_task_data (task, parse, (GDestroyNotify) get_parse_free);
+
+  /* §2.6.3: an empty result means that the stored roster is current. */
+  query = xmpp_node_get_child (reply, "query", XMPP_NS_ROSTER);
+  if (query == NULL)
+    {
+      parse->result->unchanged = TRUE;
+      g_task_return_pointer (task, g_steal_pointer (&parse->result), (GDestroyNotify) get_result_free);
+      return;
+    }
+
+  parse->result->ver = g_strdup (xmpp_node_get_attr (query, "ver"));
+  parse->query = xmpp_node_ref (query);
+  parse->seen = g_hash_table_new (xmpp_jid_hash, xmpp_jid_equal);
+
+  idle = g_idle_source_new ();
+  g_task_attach_source (task, idle, parse_some_cb);
 }
 
 void
