@@ -87,15 +87,20 @@ class Unit:
     "stream:features"), local its local part.
     """
 
-    __slots__ = ("direction", "kind", "name", "data", "conn", "index")
+    __slots__ = ("direction", "kind", "name", "data", "conn", "index",
+                 "wire")
 
-    def __init__(self, direction, kind, data, name=None, conn=None, index=0):
+    def __init__(self, direction, kind, data, name=None, conn=None, index=0,
+                 wire=None):
         self.direction = direction
         self.kind = kind
         self.data = bytes(data)
         self.name = name
         self.conn = conn
         self.index = index
+        # The bytes forwarded, when they differ from what rules look at
+        # (a WebSocket frame around the element in data).
+        self.wire = self.data if wire is None else bytes(wire)
 
     @property
     def local(self):
@@ -408,8 +413,11 @@ class FaultProxy:
     """
 
     def __init__(self, target, listen_host="127.0.0.1", port=0, tls=None,
-                 record=False):
+                 record=False, splitter=None):
         self.target = tuple(target)
+        # With tls: makes the splitter of each direction (StanzaSplitter,
+        # or one for another framing: its feed(bytes) returns Units).
+        self.splitter = splitter or StanzaSplitter
         self.listen_host = listen_host
         self.tls = tls
         self.record = record
@@ -513,7 +521,7 @@ class FaultProxy:
         conn.closed.set()
 
     async def _pump(self, conn, direction, reader, writer, back_writer):
-        splitter = StanzaSplitter(direction) if self.tls else None
+        splitter = self.splitter(direction) if self.tls else None
         flow = conn.flow[direction]
         try:
             while True:
@@ -588,12 +596,12 @@ class FaultProxy:
             conn.log.append((time.monotonic() - conn.started, unit,
                              fired.action if fired else None))
         if action is None:
-            await self._write(conn, direction, writer, unit.data)
+            await self._write(conn, direction, writer, unit.wire)
             return True
         reason = "rule %r" % (fired,)
         if callable(action):
             await self._loop.run_in_executor(None, action, unit)
-            await self._write(conn, direction, writer, unit.data)
+            await self._write(conn, direction, writer, unit.wire)
             return True
         if isinstance(action, tuple) and action[0] == "reply":
             await self._write(conn, "down" if direction == "up" else "up",
@@ -606,16 +614,16 @@ class FaultProxy:
                 e.clear()
             # Hold the unit; forward it if someone unstalls.
             await conn.flow[direction].wait()
-            await self._write(conn, direction, writer, unit.data)
+            await self._write(conn, direction, writer, unit.wire)
             return True
         if action == "cut_before":
             pass
         elif action == "cut_after":
-            await self._write(conn, direction, writer, unit.data)
+            await self._write(conn, direction, writer, unit.wire)
             await self._flush(writer)
         elif action == "cut_half":
             await self._write(conn, direction, writer,
-                              unit.data[:max(1, len(unit.data) // 2)])
+                              unit.wire[:max(1, len(unit.wire) // 2)])
             await self._flush(writer)
         else:
             raise ValueError("unknown action %r" % (action,))

@@ -41,12 +41,21 @@ How each fault is made to happen at a chosen moment, not by chance:
                     resets every connection every 2.5 ± 0.5 s (seeded), while
                     the senders are fed 50 lines a second
 
+Every scenario runs over TCP (direct TLS) and, in the classes named
+WebSocket…, over WebSocket (RFC 7395) to Prosody's mod_websocket: the proxy
+then terminates HTTPS and splits the WebSocket frames instead of the XML
+stream (WebSocketSplitter), so the same rules cut, stall and answer at the
+same stanzas.
+
 Run one:  /usr/bin/python3 tests/integration/test_faults.py -v ServerRestartTest
+          /usr/bin/python3 tests/integration/test_faults.py -v WebSocketSendCutTest
 """
 
 import collections
 import itertools
 import os
+import re
+import struct
 import subprocess
 import sys
 import tempfile
@@ -56,7 +65,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from fault_proxy import (  # noqa: E402
-    FaultProxy, TlsTermination, chat_message, stanza)
+    FaultProxy, TlsTermination, Unit, chat_message, stanza)
 from prosody_fixture import (  # noqa: E402
     DELIVERY_OPTIONS, Listener, PetrelCli, ServerTestCase, run_tests)
 
@@ -66,6 +75,91 @@ SM_FAILED = (b"<failed xmlns='urn:xmpp:sm:3'>"
              b"</failed>")
 
 SENT_OR_LATER = ("sent", "delivered", "displayed")
+
+_ELEMENT_NAME = re.compile(rb"\s*<([^\s/>]+)")
+
+
+def ws_frame(payload, masked=False):
+    """One final text frame (RFC 6455 §5.2) carrying PAYLOAD; what a server
+    sends is unmasked."""
+    n = len(payload)
+    if n < 126:
+        head = struct.pack("!BB", 0x81, n | (0x80 if masked else 0))
+    elif n < 65536:
+        head = struct.pack("!BBH", 0x81, 126 | (0x80 if masked else 0), n)
+    else:
+        head = struct.pack("!BBQ", 0x81, 127 | (0x80 if masked else 0), n)
+    if not masked:
+        return head + payload
+    key = os.urandom(4)
+    return head + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+
+
+class WebSocketSplitter:
+    """The FaultProxy splitter for XMPP over WebSocket: the HTTP upgrade
+    passes as one "raw" unit, then every frame is a unit.  A text frame
+    (one element, RFC 7395) is "open", "close" or "stanza", its data the
+    unmasked element for the rules, its wire the frame as received;
+    control frames (ping, pong, close) are "raw"."""
+
+    def __init__(self, direction=None):
+        self.direction = direction
+        self.buf = bytearray()
+        self.upgraded = False
+
+    def feed(self, data):
+        self.buf += data
+        units = []
+        if not self.upgraded:
+            end = self.buf.find(b"\r\n\r\n")
+            if end < 0:
+                return units
+            units.append(Unit(self.direction, "raw", self.buf[:end + 4]))
+            del self.buf[:end + 4]
+            self.upgraded = True
+        while True:
+            unit = self._frame()
+            if unit is None:
+                return units
+            units.append(unit)
+
+    def _frame(self):
+        buf = self.buf
+        if len(buf) < 2:
+            return None
+        opcode = buf[0] & 0x0F
+        masked = buf[1] & 0x80
+        n = buf[1] & 0x7F
+        pos = 2
+        if n == 126:
+            if len(buf) < 4:
+                return None
+            n = struct.unpack_from("!H", buf, 2)[0]
+            pos = 4
+        elif n == 127:
+            if len(buf) < 10:
+                return None
+            n = struct.unpack_from("!Q", buf, 2)[0]
+            pos = 10
+        key = b""
+        if masked:
+            if len(buf) < pos + 4:
+                return None
+            key = bytes(buf[pos:pos + 4])
+            pos += 4
+        if len(buf) < pos + n:
+            return None
+        wire = bytes(buf[:pos + n])
+        payload = bytes(buf[pos:pos + n])
+        del buf[:pos + n]
+        if masked:
+            payload = bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+        if opcode != 0x1:
+            return Unit(self.direction, "raw", payload, wire=wire)
+        m = _ELEMENT_NAME.match(payload)
+        name = m.group(1).decode("utf-8", "replace") if m else ""
+        kind = {"open": "open", "close": "close"}.get(name, "stanza")
+        return Unit(self.direction, kind, payload, name=name, wire=wire)
 EXIT_QUEUED = 8
 
 _users = itertools.count(1)
@@ -223,6 +317,12 @@ class FaultCase(ServerTestCase):
     fresh users, so archives and sessions of other tests do not mix."""
 
     server_options = dict(DELIVERY_OPTIONS)
+    # "tcp" (direct TLS) or "websocket" (see over_websocket()).
+    transport = "tcp"
+
+    @property
+    def over_websocket(self):
+        return self.transport == "websocket"
 
     def users_pair(self):
         n = next(_users)
@@ -231,24 +331,45 @@ class FaultCase(ServerTestCase):
         self.server.add_user(b, "bob-secret-%d" % n)
         return a, b
 
+    def upstream(self):
+        port = self.server.https_port if self.over_websocket \
+            else self.server.direct_tls_port
+        return ("127.0.0.1", port)
+
     def tls_proxy(self, **kw):
-        proxy = FaultProxy(("127.0.0.1", self.server.direct_tls_port),
-                           tls=TlsTermination.for_server(self.server), **kw)
+        if self.over_websocket:
+            s = self.server
+            kw.setdefault("splitter", WebSocketSplitter)
+            tls = TlsTermination(s.cert_file, s.key_file, s.ca_file,
+                                 s.domain, alpn=None)
+        else:
+            tls = TlsTermination.for_server(self.server)
+        proxy = FaultProxy(self.upstream(), tls=tls, **kw)
         self.addCleanup(proxy.close)
         return proxy
 
     def plain_proxy(self, **kw):
-        proxy = FaultProxy(("127.0.0.1", self.server.direct_tls_port), **kw)
+        proxy = FaultProxy(self.upstream(), **kw)
         self.addCleanup(proxy.close)
         return proxy
 
+    def sm_failed(self):
+        """What the proxy answers a <resume/> with to refuse it."""
+        return ws_frame(SM_FAILED) if self.over_websocket else SM_FAILED
+
     def account(self, user, proxy=None, resource=None):
         """A profile with USER's account, over PROXY or straight to the
-        server (direct TLS either way)."""
+        server (direct TLS, or the WebSocket pinned either way)."""
         cli = PetrelCli(self.server)
-        cli.add_account(user, direct_tls=True,
-                        port=proxy.port if proxy else None,
-                        resource=resource)
+        if self.over_websocket:
+            port = proxy.port if proxy else self.server.https_port
+            url = "wss://%s:%d%s" % (self.server.domain, port,
+                                     self.server.WEBSOCKET_PATH)
+            cli.add_account(user, websocket=url, resource=resource)
+        else:
+            cli.add_account(user, direct_tls=True,
+                            port=proxy.port if proxy else None,
+                            resource=resource)
         return cli
 
     def sender(self, cli, to, lines, **kw):
@@ -330,7 +451,7 @@ class SendCutTest(FaultCase):
         cut = proxy.on("down", stanza("a"), "cut_before", after=sent)
         up = watch_bodies(proxy, "up")
         if not resumable:
-            proxy.on("up", stanza("resume"), ("reply", SM_FAILED))
+            proxy.on("up", stanza("resume"), ("reply", self.sm_failed()))
         a = self.account(alice, proxy)
         b = self.account(bob)
         listener = self.listen(b)
@@ -382,7 +503,7 @@ class ReceiveCutTest(FaultCase):
 
     def test_half_delivered_not_resumed(self):
         def rules(p):
-            p.on("up", stanza("resume"), ("reply", SM_FAILED))
+            p.on("up", stanza("resume"), ("reply", self.sm_failed()))
             return p.on("down", chat_message(), "cut_half")
         self.receiver_with("half-new", rules, resumed=False)
 
@@ -394,7 +515,7 @@ class ReceiveCutTest(FaultCase):
 
     def test_stored_ack_lost_not_resumed(self):
         def rules(p):
-            p.on("up", stanza("resume"), ("reply", SM_FAILED))
+            p.on("up", stanza("resume"), ("reply", self.sm_failed()))
             got = p.on("down", chat_message(), "mark", nth=2)
             return p.on("up", stanza("a"), "cut_before", after=got)
         self.receiver_with("ack-new", rules, resumed=False)
@@ -642,6 +763,25 @@ class LoadTest(FaultCase):
         self.assertStoredOnceInOrder(a_listen, bob, b_want)
         self.assertAllSent(a_send, bob, a_want)
         self.assertAllSent(b_send, alice, b_want)
+
+
+def over_websocket(base):
+    """BASE's scenarios over WebSocket, as class WebSocket<BASE>."""
+    name = "WebSocket" + base.__name__
+    cls = type(name, (base,), {
+        "transport": "websocket",
+        "server_options": dict(base.server_options, web=True),
+        "__doc__": "%s (over WebSocket)" % (base.__doc__ or name),
+    })
+    globals()[name] = cls
+    return cls
+
+
+for _base in (SendCutTest, ReceiveCutTest, SilentLinkTest, ServerRestartTest,
+              ResetOnConnectTest, ClientRestartTest, ArchiveGapTest,
+              LoadTest):
+    over_websocket(_base)
+del _base
 
 
 if __name__ == "__main__":
