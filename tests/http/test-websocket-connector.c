@@ -378,6 +378,34 @@ test_insecure_url_stops (Fixture       *f,
 }
 
 static void
+test_discovered (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) here = g_inet_socket_address_new (lo, ws_peer_port (f->peer));
+  g_autofree char *json = NULL;
+  XmppConnectorConfig config = {
+    .transport = XMPP_TRANSPORT_WEBSOCKET,
+  };
+
+  /* The domain's host-meta (XEP-0156, fetched from https://localhost/
+   * and sent to the scripted server by the test hook) names the
+   * WebSocket; the connector finds it and logs in there. */
+  json = g_strdup_printf ("{\"links\":[{\"rel\":\"urn:xmpp:alt-connections:websocket\","
+                          "\"href\":\"wss://localhost:%u/discovered\"}]}",
+                          ws_peer_port (f->peer));
+  ws_peer_serve (f->peer, "/.well-known/host-meta.json", "application/json", json);
+  g_clear_object (&f->provider);
+  f->provider = http_transport_provider_new_for_testing (G_SOCKET_CONNECTABLE (here));
+
+  start (f, &config);
+  script_plain_login (f, 0);
+  ws_run_until (&f->done);
+  g_assert_no_error (f->error);
+  g_assert_cmpstr (ws_peer_last_path (f->peer), ==, "/discovered");
+}
+
+static void
 test_nothing_discovered (Fixture       *f,
                          gconstpointer  data)
 {
@@ -409,6 +437,7 @@ main (int    argc,
   ADD ("/websocket-connector/auto/certificate-failure-stops", test_certificate_failure_stops);
   ADD ("/websocket-connector/insecure-url", test_insecure_url_stops);
   ADD ("/websocket-connector/nothing-discovered", test_nothing_discovered);
+  ADD ("/websocket-connector/discovered", test_discovered);
 #undef ADD
 
   return g_test_run ();

@@ -214,6 +214,49 @@ ws_peer_reset (WsPeer *self)
   g_socket_close (self->socket, NULL);
 }
 
+typedef struct
+{
+  char *content_type;
+  char *body;
+} Document;
+
+static void
+document_free (gpointer data)
+{
+  Document *d = data;
+
+  g_free (d->content_type);
+  g_free (d->body);
+  g_free (d);
+}
+
+static void
+document_cb (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  Document *d = user_data;
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, d->content_type, SOUP_MEMORY_COPY,
+                                    d->body, strlen (d->body));
+}
+
+void
+ws_peer_serve (WsPeer     *self,
+               const char *path,
+               const char *content_type,
+               const char *body)
+{
+  Document *d = g_new0 (Document, 1);
+
+  d->content_type = g_strdup (content_type);
+  d->body = g_strdup (body);
+  soup_server_add_handler (self->server, path, document_cb, d, document_free);
+}
+
 void
 ws_peer_send_binary (WsPeer     *self,
                      const char *data)

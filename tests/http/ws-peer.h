@@ -43,6 +43,11 @@ gushort ws_peer_wait_closed (WsPeer *self);
 
 void ws_peer_send (WsPeer     *self,
                    const char *text);
+/* Answers GET @path with @body (host-meta documents) */
+void ws_peer_serve (WsPeer     *self,
+                    const char *path,
+                    const char *content_type,
+                    const char *body);
 /* Resets the TCP connection under the WebSocket (RST, no close frame) */
 void ws_peer_reset (WsPeer *self);
 void ws_peer_send_binary (WsPeer     *self,
