@@ -18,8 +18,10 @@
  * on screen or not, which with a few hundred conversations was most of
  * the main window's start-up.  The slice starts at what fills a tall
  * window and grows a step whenever the view comes near its end, so
- * scrolling, the keyboard and selecting a conversation further down all
- * still reach every match.
+ * scrolling and the keyboard still reach every match.  A conversation
+ * opened from elsewhere (a notification, the contacts) that lies beyond
+ * the slice is selected once the slice grows to it, rather than building
+ * every row above it at once.
  */
 #define G_LOG_DOMAIN "petrel-conversation-sidebar"
 
@@ -139,12 +141,15 @@ update_stack (PetrelConversationSidebar *self)
   gtk_stack_set_visible_child_name (self->stack, page);
 }
 
+/* The position among the rows the list shows (the slice), or
+ * GTK_INVALID_LIST_POSITION; a conversation further down is selected
+ * when the slice grows to it. */
 static guint
 find_position (PetrelConversationSidebar *self,
                const char                *account,
                const char                *peer)
 {
-  GListModel *model = G_LIST_MODEL (self->filter_model);
+  GListModel *model = G_LIST_MODEL (self->slice_model);
   guint n = g_list_model_get_n_items (model);
 
   for (guint i = 0; i < n; i++)
@@ -163,8 +168,6 @@ static void
 select_quietly (PetrelConversationSidebar *self,
                 guint                      position)
 {
-  if (position != GTK_INVALID_LIST_POSITION)
-    reveal_up_to (self, position + 1);
   self->syncing = TRUE;
   gtk_single_selection_set_selected (self->selection, position);
   self->syncing = FALSE;
@@ -178,8 +181,17 @@ filtered_items_changed_cb (GListModel                *model,
                            PetrelConversationSidebar *self)
 {
   update_stack (self);
+}
 
-  /* Keep the open conversation selected when it moves or reappears. */
+/* Keeps the open conversation selected when it moves, reappears, or the
+ * slice grows to it. */
+static void
+shown_items_changed_cb (GListModel                *model,
+                        guint                      position,
+                        guint                      removed,
+                        guint                      added,
+                        PetrelConversationSidebar *self)
+{
   if (self->selection != NULL && self->selected_peer != NULL
       && gtk_single_selection_get_selected (self->selection) == GTK_INVALID_LIST_POSITION)
     {
@@ -560,5 +572,8 @@ petrel_conversation_sidebar_init (PetrelConversationSidebar *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_slice_list_model_set_size (self->slice_model, SLICE_STEP);
+  /* After the selection's own handler, which may have dropped the
+   * selection for the change. */
+  g_signal_connect_after (self->slice_model, "items-changed", G_CALLBACK (shown_items_changed_cb), self);
   update_stack (self);
 }

@@ -15,16 +15,22 @@
  *   FIRST_FRAME_US      the first "after-paint" of any window's frame clock
  *   FIRST_WINDOW        the type of that window
  *   RSS_FIRST_FRAME_KB  VmHWM (peak RSS) at the first frame
+ *   FIRST_FRAME_CPU_US  CPU time of the main thread until then: on a busy
+ *                       machine the wall-clock figures include waiting
+ *                       for a CPU, these do not
  * With --open:
  *   RSS_BEFORE_OPEN_KB  VmHWM just before the conversation is selected
  *   OPEN_CALL_US        petrel_window_open_conversation () itself
  *   OPEN_NEWEST_US      selection → the first frame showing the newest
  *                       message at the bottom of a full list
  *   OPEN_ITEMS          rows in the list then
+ *   OPEN_CPU_US         main-thread CPU time from the selection to then
  *   SCROLL_PAGES        pages of older history loaded by scrolling to the top
  *   SCROLL_FRAME_GAPS_US  the time between consecutive frames while
  *                       scrolling back (comma separated)
  *   SCROLL_FRAME_WORK_US  per frame: "before-paint" → "after-paint"
+ *   SCROLL_FRAME_CPU_US   per frame: main-thread CPU time since the
+ *                       previous frame
  *   LOAD_OLDER_US       direct petrel_message_list_load_older () calls
  *                       (the model side of a page, no layout), comma separated
  * At exit:
@@ -34,6 +40,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include <glib/gi18n.h>
 
@@ -66,6 +73,9 @@ static struct
   GtkAdjustment *vadjustment;
   PetrelMessageList *messages;
   gint64 t_select;
+  gint64 cpu_select;
+  gint64 last_cpu;
+  GString *cpu;
   gint64 t_scroll_start;
   gint64 last_after_paint;
   gint64 before_paint;
@@ -85,6 +95,16 @@ vm_hwm_kb (void)
     return -1;
   line = strstr (status, "VmHWM:");
   return line != NULL ? strtol (line + 6, NULL, 10) : -1;
+}
+
+/* CPU time of the calling thread, µs. */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
 static void
@@ -141,6 +161,7 @@ finish_scrolling (void)
   g_print ("SCROLL_PAGES=%u\n", S.pages);
   g_print ("SCROLL_FRAME_GAPS_US=%s\n", S.gaps->str);
   g_print ("SCROLL_FRAME_WORK_US=%s\n", S.work->str);
+  g_print ("SCROLL_FRAME_CPU_US=%s\n", S.cpu->str);
 
   /* The model side alone: one page each, straight from the store. */
   for (guint i = 0; i < DIRECT_LOADS && petrel_message_list_get_has_older (S.messages); i++)
@@ -197,6 +218,7 @@ after_paint_cb (GdkFrameClock *clock, GtkWidget *window)
       g_print ("FIRST_FRAME_US=%" G_GINT64_FORMAT "\n", now);
       g_print ("FIRST_WINDOW=%s\n", G_OBJECT_TYPE_NAME (window));
       g_print ("RSS_FIRST_FRAME_KB=%ld\n", vm_hwm_kb ());
+      g_print ("FIRST_FRAME_CPU_US=%" G_GINT64_FORMAT "\n", thread_cpu_us ());
       if (S.peer == NULL)
         finish ();
       else
@@ -220,6 +242,8 @@ after_paint_cb (GdkFrameClock *clock, GtkWidget *window)
         {
           g_print ("OPEN_NEWEST_US=%" G_GINT64_FORMAT "\n", now - S.t_select);
           g_print ("OPEN_ITEMS=%u\n", n);
+          g_print ("OPEN_CPU_US=%" G_GINT64_FORMAT "\n", thread_cpu_us () - S.cpu_select);
+          S.last_cpu = thread_cpu_us ();
           S.phase = PHASE_SCROLL;
           S.t_scroll_start = now;
           S.last_after_paint = now;
@@ -237,7 +261,9 @@ after_paint_cb (GdkFrameClock *clock, GtkWidget *window)
     {
       append_us (S.gaps, now - S.last_after_paint);
       append_us (S.work, now - S.before_paint);
+      append_us (S.cpu, thread_cpu_us () - S.last_cpu);
       S.last_after_paint = now;
+      S.last_cpu = thread_cpu_us ();
     }
 }
 
@@ -261,6 +287,7 @@ select_cb (gpointer user_data)
 
   g_print ("RSS_BEFORE_OPEN_KB=%ld\n", vm_hwm_kb ());
   S.t_select = g_get_monotonic_time ();
+  S.cpu_select = thread_cpu_us ();
   petrel_window_open_conversation (S.window, S.account, S.peer);
   t = g_get_monotonic_time ();
   g_print ("OPEN_CALL_US=%" G_GINT64_FORMAT "\n", t - S.t_select);
@@ -330,6 +357,7 @@ main (int argc, char *argv[])
     }
   S.gaps = g_string_new (NULL);
   S.work = g_string_new (NULL);
+  S.cpu = g_string_new (NULL);
 
   setlocale (LC_ALL, "");
   g_set_application_name (_("Petrel"));

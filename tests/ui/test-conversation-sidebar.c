@@ -2,8 +2,9 @@
 /*
  * Widget tests of the conversation sidebar: the search filters by name
  * and address, Enter in the search opens the first match, the open
- * conversation stays selected when the list reorders, and rows show the
- * unread count and, with several accounts, the account.
+ * conversation stays selected when the list reorders, rows show the
+ * unread count and, with several accounts, the account, and a long list
+ * builds rows for its first screens only and more as it is scrolled.
  */
 #include <adwaita.h>
 
@@ -271,6 +272,83 @@ test_rows_show_unread_and_account (void)
   fixture_close (&f);
 }
 
+static void
+count_rows (GtkWidget *widget,
+            guint     *n)
+{
+  if (PETREL_IS_CONVERSATION_ROW (widget))
+    {
+      if (petrel_conversation_row_get_conversation (PETREL_CONVERSATION_ROW (widget)) != NULL)
+        (*n)++;
+      return;
+    }
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    count_rows (c, n);
+}
+
+static guint
+n_bound_rows (Fixture *f)
+{
+  guint n = 0;
+
+  count_rows (GTK_WIDGET (f->sidebar), &n);
+  return n;
+}
+
+/* Hundreds of conversations: rows are built for the first screens only,
+ * and scrolling down builds more until every one can be reached. */
+static void
+test_long_list_grows_while_scrolling (void)
+{
+  Fixture f = { 0 };
+  GtkSingleSelection *selection;
+  GtkAdjustment *adjustment;
+  PetrelConversation *selected;
+  guint rows;
+
+  fixture_open (&f);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *peer = g_strdup_printf ("peer%03u@example.org", i);
+
+      add_conversation (f.list, "me@example.org", peer, NULL, -(gint64) i - 10, 0);
+    }
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f.window));
+  selection = (gpointer) gtk_widget_get_template_child (GTK_WIDGET (f.sidebar), PETREL_TYPE_CONVERSATION_SIDEBAR, "selection");
+  adjustment = GTK_ADJUSTMENT (gtk_widget_get_template_child (GTK_WIDGET (f.sidebar), PETREL_TYPE_CONVERSATION_SIDEBAR, "vadjustment"));
+
+  /* Every conversation matches; far fewer rows exist. */
+  g_assert_cmpuint (n_visible (&f), ==, 303);
+  rows = n_bound_rows (&f);
+  g_assert_cmpuint (rows, >, 0);
+  g_assert_cmpuint (rows, <=, 60);
+
+  /* Opened from elsewhere, far down: selected once the list reaches it. */
+  petrel_conversation_sidebar_select (f.sidebar, "me@example.org", "peer250@example.org");
+  g_assert_null (gtk_single_selection_get_selected_item (selection));
+
+  for (guint i = 0; i < 100 && gtk_single_selection_get_selected_item (selection) == NULL; i++)
+    {
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (f.window));
+    }
+  selected = gtk_single_selection_get_selected_item (selection);
+  g_assert_nonnull (selected);
+  g_assert_cmpstr (petrel_conversation_get_peer (selected), ==, "peer250@example.org");
+  g_assert_cmpuint (n_bound_rows (&f), >, rows);
+
+  /* The last one is reachable too. */
+  for (guint i = 0; i < 100; i++)
+    {
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (f.window));
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_single_selection_get_model (selection)), ==, 303);
+
+  fixture_close (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -283,6 +361,7 @@ main (int   argc,
   g_test_add_func ("/ui/conversation-sidebar/enter-opens-first-match", test_enter_opens_first_match);
   g_test_add_func ("/ui/conversation-sidebar/selection-survives-reordering", test_selection_survives_reordering);
   g_test_add_func ("/ui/conversation-sidebar/rows-show-unread-and-account", test_rows_show_unread_and_account);
+  g_test_add_func ("/ui/conversation-sidebar/long-list-grows-while-scrolling", test_long_list_grows_while_scrolling);
 
   return g_test_run ();
 }
