@@ -182,7 +182,6 @@ test_close_waits_for_server (void)
 {
   g_autoptr(WsPeer) peer = ws_peer_new (TRUE, xmpp_protocols);
   g_autoptr(XmppTransport) transport = open_stream (peer, NULL);
-  g_autoptr(XmppNode) node = NULL;
   Wait w = { 0 };
 
   /* With a read pending, the connection stays until the server's <close/>
@@ -421,7 +420,6 @@ test_see_other_uri (void)
                                                "see-other-uri='%s'/>", other);
   g_autoptr(GError) error = NULL;
   g_autoptr(XmppTransport) transport = NULL;
-  g_autoptr(XmppNode) node = NULL;
   Wait w = { 0 };
 
   transport = open_transport (url, ws_peer_ca_file (), FALSE, NULL, &error);
