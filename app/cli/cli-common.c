@@ -11,6 +11,7 @@
 #include "xmpp-jid.h"
 #include "xmpp-reader.h"
 #include "xmpp-sasl.h"
+#include "xmpp-transport.h"
 
 gboolean
 cli_parse (const char    *usage,
@@ -83,6 +84,24 @@ classify (const GError *error,
         default:
           *cause = "protocol";
           return CLI_EXIT_SERVER;
+        }
+    }
+
+  if (error->domain == XMPP_TRANSPORT_ERROR)
+    {
+      switch ((XmppTransportError) error->code)
+        {
+        case XMPP_TRANSPORT_ERROR_INSECURE_URL:
+        case XMPP_TRANSPORT_ERROR_SEE_OTHER_URI:
+          *cause = "tls";
+          return CLI_EXIT_TLS;
+        case XMPP_TRANSPORT_ERROR_FRAMING:
+          *cause = "protocol";
+          return CLI_EXIT_SERVER;
+        case XMPP_TRANSPORT_ERROR_UNSUPPORTED:
+        default:
+          *cause = "error";
+          return CLI_EXIT_FAILURE;
         }
     }
 

@@ -369,10 +369,14 @@ static gboolean
 is_fatal (const GError *error)
 {
   /* A rejected password or certificate does not get better by trying
-   * again; the user has to act. */
+   * again, nor does an insecure WebSocket or BOSH URL (configured, or a
+   * redirect to one); the user has to act. */
   return error->domain == XMPP_SASL_ERROR ||
          g_error_matches (error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_TLS) ||
-         g_error_matches (error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_NO_TLS);
+         g_error_matches (error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_NO_TLS) ||
+         g_error_matches (error, XMPP_TRANSPORT_ERROR, XMPP_TRANSPORT_ERROR_INSECURE_URL) ||
+         g_error_matches (error, XMPP_TRANSPORT_ERROR, XMPP_TRANSPORT_ERROR_SEE_OTHER_URI) ||
+         g_error_matches (error, XMPP_TRANSPORT_ERROR, XMPP_TRANSPORT_ERROR_UNSUPPORTED);
 }
 
 static void

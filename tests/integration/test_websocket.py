@@ -81,6 +81,41 @@ class WebSocketTest(ServerTestCase):
         self.assertFailedWith(r, r"certificate")
         self.assertNotIn("<auth", r.stderr)
 
+    def test_auto_falls_back_when_tcp_is_unreachable(self):
+        # Auto: TCP first; its port refuses, so the WebSocket is next.
+        from prosody_fixture import closed_port
+        cli = self.cli("alice", port=closed_port(), transport="auto",
+                       websocket=self.server.websocket_url())
+        r = cli.run("ping", verbose=True, timeout=30)
+        self.assertSucceeded(r)
+        self.assertIn("<open xmlns='%s'" % FRAMING, r.stderr)
+
+    def test_auto_does_not_fall_back_after_tls_failure(self):
+        # TCP answers but its certificate is refused (wrong CA): a
+        # security failure ends the attempt; the WebSocket (which would
+        # fail the same way) is never tried.
+        from prosody_fixture import PetrelCli
+        cli = PetrelCli(self.server)
+        other_ca = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib", "localhost-cert.pem")
+        cli.add_account("alice", ca_file=os.path.normpath(other_ca),
+                        transport="auto",
+                        websocket=self.server.websocket_url())
+        r = cli.run("ping", verbose=True, timeout=30)
+        self.assertNotEqual(r.returncode, 0, repr(r))
+        self.assertRegex(r.stderr.splitlines()[-1],
+                         r"^petrel-cli: tls: .*certificate")
+        self.assertNotIn("xmpp-framing", r.stderr)
+        self.assertIn("<starttls", r.stderr)
+
+    def test_pinned_websocket_without_endpoint(self):
+        # Nothing configured and nothing discovered (no host-meta on
+        # https://localhost/): a clear error, no TCP attempt.
+        cli = self.cli("alice", transport="websocket")
+        r = cli.run("ping", verbose=True, timeout=30)
+        self.assertFailedWith(r, r"dns.*WebSocket endpoint")
+        self.assertNotIn("<stream:stream", r.stderr)
+
     def test_message_round_trip(self):
         bob = self.listen(self.ws_cli("bob", resource="listen"))
         bob.wait_online()
