@@ -5,7 +5,7 @@
  * A conversation can hold hundreds of thousands of messages; the list
  * holds a window of them, contiguous in the history's (sort time, row id)
  * order, oldest first, and never more than max-items (default 1,000:
- * forty pages of 25).  Memory is bounded by that, whatever the length of
+ * a hundred pages of 10).  Memory is bounded by that, whatever the length of
  * the history.
  *
  *   load_newest ()   the newest page; replaces the window (items-changed
@@ -34,9 +34,11 @@
 
 #include "petrel-message-list.h"
 
-/* A page is what one main-loop turn binds and lays out in a view: 25
- * rows fill a window and keep that turn well under a frame's budget. */
-#define DEFAULT_PAGE_SIZE 25
+/* A page is what one main-loop turn binds and lays out in a view: laying
+ * out a wrapped message costs one to two milliseconds of text shaping, so
+ * ten keep a frame well under its budget while scrolling back; a view
+ * taller than one page reads the next in the following turn. */
+#define DEFAULT_PAGE_SIZE 10
 #define DEFAULT_MAX_ITEMS 1000
 
 struct _PetrelMessageList

@@ -8,9 +8,11 @@
  * in view.  Whether the user is at the bottom is decided only when the
  * user moves (the value changes while the content height does not), so
  * the list growing under the view never unsticks it.  Near the top, the
- * next older page is read from the store (PetrelMessageList:has-older);
- * near the bottom of a window that was scrolled far back, the next newer
- * one.
+ * next older page is read from the store (PetrelMessageList:has-older),
+ * and while the content is shorter than two screens, so a conversation
+ * opens with one small page and fills up over the next turns; near the
+ * bottom of a window that was scrolled far back, the next newer one.
+ * Each load runs in an idle, after the frame that laid out the last.
  *
  * Grouping.  A row shows the sender's name only when the sender changes,
  * and a day separator when the day does; both depend on the message
@@ -118,8 +120,11 @@ load_idle_cb (gpointer user_data)
   if (self->messages == NULL || page <= 0)
     return G_SOURCE_REMOVE;
 
+  /* Older pages come in while the history above is less than a screen
+   * (so there is always something to scroll up to, one small page per
+   * main-loop turn), or when the user is near the top. */
   if (petrel_message_list_get_has_older (self->messages)
-      && value < page && (!self->sticky || upper <= page))
+      && (upper < 2 * page || (value < page && !self->sticky)))
     petrel_message_list_load_older (self->messages, &error);
   else if (petrel_message_list_get_has_newer (self->messages)
            && value + 2 * page >= upper)

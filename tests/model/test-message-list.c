@@ -253,23 +253,23 @@ test_open_reads_newest_page_only (void)
   g_autoptr(GError) error = NULL;
 
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (list)) == PETREL_TYPE_MESSAGE);
-  g_assert_cmpuint (petrel_message_list_get_page_size (list), ==, 25);
+  g_assert_cmpuint (petrel_message_list_get_page_size (list), ==, 10);
   g_assert_cmpuint (petrel_message_list_get_max_items (list), ==, 1000);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
   g_assert_cmpuint (history->n_reads, ==, 0);
 
   g_assert_true (petrel_message_list_load_newest (list, &error));
   g_assert_no_error (error);
-  recorder_check (recorder, "(0,0,25)");
+  recorder_check (recorder, "(0,0,10)");
   assert_notified (log, "has-older,n-items");
-  assert_window (list, N_BIG - 25, 25);
+  assert_window (list, N_BIG - 10, 10);
   g_assert_true (petrel_message_list_get_has_older (list));
   g_assert_false (petrel_message_list_get_has_newer (list));
 
   /* One read of one page (and the one row that says there is more). */
   g_assert_cmpuint (history->n_reads, ==, 1);
-  g_assert_cmpuint (history->n_created, ==, 26);
-  g_assert_cmpuint (live_messages, ==, 25);
+  g_assert_cmpuint (history->n_created, ==, 11);
+  g_assert_cmpuint (live_messages, ==, 10);
 
   recorder_free (recorder);
   notify_log_free (log);
