@@ -35,6 +35,13 @@
  *                       (the model side of a page, no layout), comma separated
  * At exit:
  *   RSS_PEAK_KB         VmHWM, getrusage ru_maxrss
+ *   RSS_MAP_KB          the resident memory then, by kind of mapping
+ *                       (/proc/self/smaps): "mesa" the GL driver's code
+ *                       (libLLVM, the DRI/gallium driver), "libs" every
+ *                       other shared library, "fonts", "files" other
+ *                       mapped files, "heap" malloc's heap, "anon"
+ *                       anonymous maps (large mallocs, thread stacks,
+ *                       llvmpipe's JIT code and buffers)
  */
 #include <locale.h>
 #include <stdio.h>
@@ -105,6 +112,67 @@ thread_cpu_us (void)
 
   clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
   return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+static const char *
+mapping_kind (const char *path)
+{
+  if (path == NULL || *path == '\0')
+    return "anon";
+  if (g_str_equal (path, "[heap]"))
+    return "heap";
+  if (path[0] == '[')
+    return "anon";
+  if (strstr (path, "/dri/") != NULL || strstr (path, "libLLVM") != NULL
+      || strstr (path, "libgallium") != NULL || strstr (path, "mesa") != NULL
+      || strstr (path, "libglapi") != NULL)
+    return "mesa";
+  if (strstr (path, ".so") != NULL)
+    return "libs";
+  if (strstr (path, "/fonts/") != NULL || strstr (path, "fontconfig") != NULL)
+    return "fonts";
+  return "files";
+}
+
+/* Resident memory by kind of mapping, "kind:kB,…". */
+static char *
+dup_rss_by_mapping (void)
+{
+  static const char *kinds[] = { "mesa", "libs", "fonts", "files", "heap", "anon" };
+  long totals[G_N_ELEMENTS (kinds)] = { 0 };
+  g_autofree char *smaps = NULL;
+  g_auto (GStrv) lines = NULL;
+  const char *kind = "anon";
+  GString *out = g_string_new (NULL);
+
+  if (!g_file_get_contents ("/proc/self/smaps", &smaps, NULL, NULL))
+    return g_string_free (out, FALSE);
+
+  lines = g_strsplit (smaps, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+
+      if (g_ascii_isxdigit (line[0]) && strchr (line, '-') != NULL && strchr (line, ' ') != NULL)
+        {
+          /* address perms offset dev inode [path] */
+          g_auto (GStrv) fields = g_strsplit_set (line, " ", 6);
+          const char *path = g_strv_length (fields) == 6 ? g_strstrip (fields[5]) : NULL;
+
+          kind = mapping_kind (path);
+        }
+      else if (g_str_has_prefix (line, "Rss:"))
+        {
+          for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+            if (g_str_equal (kind, kinds[k]))
+              totals[k] += strtol (line + 4, NULL, 10);
+        }
+    }
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    g_string_append_printf (out, "%s%s:%ld", k > 0 ? "," : "", kinds[k], totals[k]);
+
+  return g_string_free (out, FALSE);
 }
 
 static void
@@ -374,6 +442,11 @@ main (int argc, char *argv[])
   getrusage (RUSAGE_SELF, &usage);
   g_print ("RSS_PEAK_KB=%ld\n", vm_hwm_kb ());
   g_print ("MAXRSS_KB=%ld\n", usage.ru_maxrss);
+  {
+    g_autofree char *by_mapping = dup_rss_by_mapping ();
+
+    g_print ("RSS_MAP_KB=%s\n", by_mapping);
+  }
   fflush (stdout);
   return status;
 }

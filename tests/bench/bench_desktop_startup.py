@@ -41,10 +41,18 @@ window's GdkFrameClock:
 
 Every figure is the median over --runs runs (7).  The display is Xvfb
 (this script re-runs itself under `xvfb-run -a` when there is no DISPLAY),
-so the GL renderer is Mesa's software one; --renderers also runs with
-GSK_RENDERER=cairo etc. to show how much of the memory is the renderer.
+so the GL renderer is Mesa's software one (llvmpipe), whose code, JIT
+and buffers count in the process's RSS where a GPU driver's would mostly
+not.  Each figure is therefore given for three set-ups, side by side in
+one table: "default" (GTK's choice, GL), "cairo" (GSK_RENDERER=cairo; GDK
+4.8 still loads Mesa at start-up) and "nogl" (cairo with GDK_DEBUG=
+gl-disable: no Mesa in the process); the resident memory at exit is also
+split by kind of mapping, so the part that is Mesa shows.  Main-thread CPU
+times are given next to the wall-clock ones: on a machine shared with
+other work the wall clock also counts waiting for a CPU.
 Settings go to a memory GSettings backend, XDG folders to a temporary
-directory.  The exit status is 1 when a target is missed.
+directory.  The exit status is 1 when a target is missed with the
+default renderer.
 """
 
 import argparse
@@ -66,6 +74,9 @@ TARGET_RSS_LARGE_MB = 120
 TARGET_OPEN_MS = 100
 TARGET_FRAME_MS = 50
 
+# Resident memory at exit by kind of mapping (bench-first-frame RSS_MAP_KB).
+MAPPING_KINDS = ("mesa", "libs", "heap", "anon")
+
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -77,8 +88,9 @@ def parse_args():
                    help="messages in the one large conversation")
     p.add_argument("--pages", type=int, default=20,
                    help="pages to scroll back in the large conversation")
-    p.add_argument("--renderers", default="default",
-                   help="comma separated GSK_RENDERER values; 'default' leaves it unset")
+    p.add_argument("--renderers", default="default,cairo,nogl",
+                   help="comma separated: 'default' (GTK's choice, GL), 'nogl' (cairo with"
+                        " GDK's GL disabled) or a GSK_RENDERER value such as 'cairo'")
     p.add_argument("--keep", action="store_true", help="keep the temporary profiles")
     return p.parse_args()
 
@@ -128,13 +140,18 @@ def run_probe(probe, profile, env, open_peer=None, pages=20):
         "window": out.get("FIRST_WINDOW"),
         "rss_first_frame_mb": int(out["RSS_FIRST_FRAME_KB"]) / 1024,
         "rss_peak_mb": int(out.get("RSS_PEAK_KB", out["RSS_FIRST_FRAME_KB"])) / 1024,
+        "first_frame_cpu_ms": int(out.get("FIRST_FRAME_CPU_US", -1000)) / 1000,
     }
+    by_kind = dict(item.split(":") for item in out.get("RSS_MAP_KB", "").split(",") if ":" in item)
+    for kind in MAPPING_KINDS:
+        r["rss_map_" + kind] = int(by_kind.get(kind, 0)) / 1024
     if open_peer:
         if "OPEN_NEWEST_US" not in out or int(out["OPEN_NEWEST_US"]) < 0:
             sys.stderr.write(proc.stderr)
             raise RuntimeError("the conversation never showed its newest messages")
         gaps = us_list(out.get("SCROLL_FRAME_GAPS_US"))
         work = us_list(out.get("SCROLL_FRAME_WORK_US"))
+        cpu = us_list(out.get("SCROLL_FRAME_CPU_US"))
         loads = us_list(out.get("LOAD_OLDER_US"))
         r.update({
             "rss_before_open_mb": int(out["RSS_BEFORE_OPEN_KB"]) / 1024,
@@ -147,6 +164,8 @@ def run_probe(probe, profile, env, open_peer=None, pages=20):
             "scroll_median_gap_ms": statistics.median(gaps) / 1000 if gaps else float("nan"),
             "scroll_frames_over_50": sum(1 for g in gaps if g > TARGET_FRAME_MS * 1000),
             "scroll_max_work_ms": max(work) / 1000 if work else float("nan"),
+            "scroll_max_cpu_ms": max(cpu) / 1000 if cpu else float("nan"),
+            "open_cpu_ms": int(out.get("OPEN_CPU_US", -1000)) / 1000,
             "load_older_median_ms": statistics.median(loads) / 1000 if loads else float("nan"),
             "load_older_max_ms": max(loads) / 1000 if loads else float("nan"),
         })
@@ -200,6 +219,93 @@ def measure_dino(env, runs):
         "dino: empty profile only, first window mapped (xwininfo polling, coarser than the frame clock)"
 
 
+RENDERERS = {
+    # GTK picks its renderer: GL, which under Xvfb is Mesa's llvmpipe.
+    "default": {},
+    "cairo": {"GSK_RENDERER": "cairo"},
+    # GDK 4.8 sets up GL at start-up even for the cairo renderer; without
+    # GL no Mesa code or buffers are in the process at all.
+    "nogl": {"GSK_RENDERER": "cairo", "GDK_DEBUG": "gl-disable"},
+}
+
+
+def renderer_env(env, renderer):
+    renv = dict(env)
+    renv.pop("GSK_RENDERER", None)
+    renv.pop("GDK_DEBUG", None)
+    if renderer in RENDERERS:
+        renv.update(RENDERERS[renderer])
+    else:
+        renv["GSK_RENDERER"] = renderer
+    return renv
+
+
+def table_rows(empty_runs, large_runs):
+    """(name, value, unit, target, ok) for one renderer."""
+    rows = []
+
+    def row(name, value, unit, target=None, ok=None):
+        rows.append((name, value, unit, target, ok))
+
+    ff_e, ff_l = med(empty_runs, "first_frame_ms"), med(large_runs, "first_frame_ms")
+    rss_l = med(large_runs, "rss_peak_mb")
+    open_ms = med(large_runs, "open_newest_ms")
+    gap_ms = med(large_runs, "scroll_max_gap_ms")
+    row("first frame, empty profile (%s)" % empty_runs[0]["window"], ff_e, "ms",
+        "< %d" % TARGET_FIRST_FRAME_EMPTY_MS, ff_e < TARGET_FIRST_FRAME_EMPTY_MS)
+    row("  of which main() -> first frame", med(empty_runs, "main_to_frame_ms"), "ms")
+    row("first frame, large profile (%s)" % large_runs[0]["window"], ff_l, "ms",
+        "< %d" % TARGET_FIRST_FRAME_LARGE_MS, ff_l < TARGET_FIRST_FRAME_LARGE_MS)
+    row("  of which main() -> first frame", med(large_runs, "main_to_frame_ms"), "ms")
+    row("  main-thread CPU until then", med(large_runs, "first_frame_cpu_ms"), "ms")
+    row("peak RSS, empty profile", med(empty_runs, "rss_peak_mb"), "MB")
+    row("peak RSS, large, at first frame", med(large_runs, "rss_first_frame_mb"), "MB")
+    row("peak RSS, large, 0.5 s after", med(large_runs, "rss_before_open_mb"), "MB")
+    row("peak RSS, large, at exit", rss_l, "MB",
+        "<= %d" % TARGET_RSS_LARGE_MB, rss_l <= TARGET_RSS_LARGE_MB)
+    for kind in MAPPING_KINDS:
+        row("  resident at exit: %s" % kind, med(large_runs, "rss_map_" + kind), "MB")
+    row("open 100k conversation -> newest shown", open_ms, "ms",
+        "< %d" % TARGET_OPEN_MS, open_ms < TARGET_OPEN_MS)
+    row("  of which open_conversation() call", med(large_runs, "open_call_ms"), "ms")
+    row("  main-thread CPU", med(large_runs, "open_cpu_ms"), "ms")
+    row("scroll back: longest frame (gap)", gap_ms, "ms",
+        "<= %d" % TARGET_FRAME_MS, gap_ms <= TARGET_FRAME_MS)
+    row("scroll back: median frame gap", med(large_runs, "scroll_median_gap_ms"), "ms")
+    row("scroll back: longest frame work", med(large_runs, "scroll_max_work_ms"), "ms")
+    row("scroll back: most main-thread CPU a frame", med(large_runs, "scroll_max_cpu_ms"), "ms")
+    row("scroll back: frames > 50 ms / frames",
+        "%g/%g" % (med(large_runs, "scroll_frames_over_50"), med(large_runs, "scroll_frames")), "")
+    row("scroll back: pages loaded", med(large_runs, "scroll_pages"), "")
+    row("load_older() direct, median", med(large_runs, "load_older_median_ms"), "ms")
+    row("load_older() direct, max", med(large_runs, "load_older_max_ms"), "ms")
+    return rows
+
+
+def print_table(columns, runs):
+    """One table, a column per renderer; returns whether a target was
+    missed with the default renderer (the first column)."""
+    failed = False
+    names = [name for name, _ in columns]
+    print()
+    print("Medians of %d runs; targets are judged in every column, the exit status"
+          " by the first (%s)" % (runs, names[0]))
+    print("%-44s %-4s %9s" % ("measure", "", "target") +
+          "".join(" %15s" % n for n in names))
+    for i, (name, _, unit, target, _) in enumerate(columns[0][1]):
+        cells = []
+        for c, (_, rows) in enumerate(columns):
+            value, ok = rows[i][1], rows[i][4]
+            text = "%.1f" % value if isinstance(value, (int, float)) else str(value)
+            if ok is not None:
+                text += " ok" if ok else " MISS"
+                if not ok and c == 0:
+                    failed = True
+            cells.append(" %15s" % text)
+        print("%-44s %-4s %9s" % (name, unit, target or "") + "".join(cells))
+    return failed
+
+
 def main():
     args = parse_args()
     ensure_display()
@@ -228,78 +334,35 @@ def main():
           % (args.contacts, args.messages, args.big, time.monotonic() - t))
 
     failed = False
+    columns = []
     try:
         for renderer in args.renderers.split(","):
-            renv = dict(env)
-            if renderer != "default":
-                renv["GSK_RENDERER"] = renderer
-            else:
-                renv.pop("GSK_RENDERER", None)
-
+            renv = renderer_env(env, renderer)
             empty_runs, large_runs = [], []
             for i in range(args.runs):
                 profile = os.path.join(tmp, "empty-%s-%d" % (renderer, i))
                 empty_runs.append(run_probe(probe, profile, renv))
             for i in range(args.runs):
                 large_runs.append(run_probe(probe, large, renv, BIG_PEER, args.pages))
+            columns.append((renderer, table_rows(empty_runs, large_runs)))
 
-            rows = []
-
-            def row(name, value, unit, target=None, ok=None):
-                rows.append((name, value, unit, target, ok))
-
-            ff_e, ff_l = med(empty_runs, "first_frame_ms"), med(large_runs, "first_frame_ms")
-            rss_l = med(large_runs, "rss_peak_mb")
-            open_ms = med(large_runs, "open_newest_ms")
-            gap_ms = med(large_runs, "scroll_max_gap_ms")
-            row("first frame, empty profile (%s)" % empty_runs[0]["window"], ff_e, "ms",
-                "< %d" % TARGET_FIRST_FRAME_EMPTY_MS, ff_e < TARGET_FIRST_FRAME_EMPTY_MS)
-            row("  of which main() -> first frame", med(empty_runs, "main_to_frame_ms"), "ms")
-            row("first frame, large profile (%s)" % large_runs[0]["window"], ff_l, "ms",
-                "< %d" % TARGET_FIRST_FRAME_LARGE_MS, ff_l < TARGET_FIRST_FRAME_LARGE_MS)
-            row("  of which main() -> first frame", med(large_runs, "main_to_frame_ms"), "ms")
-            row("peak RSS, empty profile", med(empty_runs, "rss_peak_mb"), "MB")
-            row("peak RSS, large, at first frame", med(large_runs, "rss_first_frame_mb"), "MB")
-            row("peak RSS, large, 0.5 s after", med(large_runs, "rss_before_open_mb"), "MB")
-            row("peak RSS, large, at exit", rss_l, "MB",
-                "<= %d" % TARGET_RSS_LARGE_MB, rss_l <= TARGET_RSS_LARGE_MB)
-            row("open 100k conversation -> newest shown", open_ms, "ms",
-                "< %d" % TARGET_OPEN_MS, open_ms < TARGET_OPEN_MS)
-            row("  of which open_conversation() call", med(large_runs, "open_call_ms"), "ms")
-            row("scroll back: longest frame (gap)", gap_ms, "ms",
-                "<= %d" % TARGET_FRAME_MS, gap_ms <= TARGET_FRAME_MS)
-            row("scroll back: median frame gap", med(large_runs, "scroll_median_gap_ms"), "ms")
-            row("scroll back: longest frame work", med(large_runs, "scroll_max_work_ms"), "ms")
-            row("scroll back: frames > 50 ms / frames",
-                "%g / %g" % (med(large_runs, "scroll_frames_over_50"),
-                             med(large_runs, "scroll_frames")), "")
-            row("scroll back: pages loaded", med(large_runs, "scroll_pages"), "")
-            row("load_older() direct, median", med(large_runs, "load_older_median_ms"), "ms")
-            row("load_older() direct, max", med(large_runs, "load_older_max_ms"), "ms")
-
-            print()
-            print("GSK_RENDERER=%s, medians of %d runs" % (renderer, args.runs))
-            print("%-44s %10s %-4s %8s %s" % ("measure", "value", "", "target", ""))
-            for name, value, unit, target, ok in rows:
-                v = "%10.1f" % value if isinstance(value, (int, float)) else "%10s" % value
-                verdict = "" if ok is None else ("ok" if ok else "MISSED")
-                print("%-44s %s %-4s %8s %s" % (name, v, unit, target or "", verdict))
-                if ok is False:
-                    failed = True
-            print("# first frame per run, empty: %s" %
-                  " ".join("%.0f" % r["first_frame_ms"] for r in empty_runs))
-            print("# first frame per run, large: %s" %
-                  " ".join("%.0f" % r["first_frame_ms"] for r in large_runs))
-            print("# open -> newest per run: %s" %
-                  " ".join("%.0f" % r["open_newest_ms"] for r in large_runs))
-            print("# longest scroll-back frame per run: %s" %
-                  " ".join("%.0f" % r["scroll_max_gap_ms"] for r in large_runs))
+            print("# %s: first frame per run, empty: %s" % (renderer,
+                  " ".join("%.0f" % r["first_frame_ms"] for r in empty_runs)))
+            print("# %s: first frame per run, large: %s" % (renderer,
+                  " ".join("%.0f" % r["first_frame_ms"] for r in large_runs)))
+            print("# %s: open -> newest per run: %s" % (renderer,
+                  " ".join("%.0f" % r["open_newest_ms"] for r in large_runs)))
+            print("# %s: longest scroll-back frame per run: %s" % (renderer,
+                  " ".join("%.0f" % r["scroll_max_gap_ms"] for r in large_runs)))
 
             dino, note = measure_dino(renv, args.runs)
-            print("# " + note)
+            print("# %s: %s" % (renderer, note))
             if dino:
                 print("# dino/petrel first window, empty profile: %.2f; peak RSS: %.2f"
-                      % (dino["first_window_ms"] / ff_e, dino["rss_mb"] / med(empty_runs, "rss_peak_mb")))
+                      % (dino["first_window_ms"] / med(empty_runs, "first_frame_ms"),
+                         dino["rss_mb"] / med(empty_runs, "rss_peak_mb")))
+
+        failed = print_table(columns, args.runs)
     finally:
         if args.keep:
             print("# kept %s" % tmp)
