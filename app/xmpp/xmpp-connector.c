@@ -85,7 +85,22 @@ struct _XmppConnector
   /* WebSocket and BOSH endpoints, in order, after TCP (auto) or alone. */
   GPtrArray *http_candidates;
   guint next_http_candidate;
-  gboolean discovered;
+  /* XEP-0156: the lookup runs once, possibly while TCP is still trying;
+   * @found is its answer (fields %NULL when nothing was found). */
+  gboolean discovering;
+  gboolean waiting_for_discovery;
+  XmppTransportEndpoints *found;
+
+  /* Auto with HTTPS transports to fall back on: the TCP phase (resolve,
+   * connect, TLS, up to the server's first stream header) has a deadline
+   * of its own, so a network that silently drops XMPP still leaves time
+   * for HTTPS. */
+  GCancellable *tcp_cancellable;
+  gulong tcp_chain_id;
+  guint tcp_deadline_id;
+  gboolean tcp_timed_out;
+  gboolean tcp_answered;
+  gboolean http_phase;
 
   XmppStream *stream;
   XmppSasl *sasl;
@@ -133,6 +148,11 @@ xmpp_connector_dispose (GObject *object)
     g_cancellable_disconnect (self->external, self->external_id);
   self->external_id = 0;
   g_clear_object (&self->external);
+  g_clear_handle_id (&self->tcp_deadline_id, g_source_remove);
+  if (self->cancellable != NULL && self->tcp_chain_id != 0)
+    g_cancellable_disconnect (self->cancellable, self->tcp_chain_id);
+  self->tcp_chain_id = 0;
+  g_clear_object (&self->tcp_cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->stream);
   g_clear_object (&self->test_base);
@@ -157,6 +177,7 @@ xmpp_connector_finalize (GObject *object)
   g_clear_pointer (&self->resource, g_free);
   g_clear_pointer (&self->candidates, g_ptr_array_unref);
   g_clear_pointer (&self->http_candidates, g_ptr_array_unref);
+  g_clear_pointer (&self->found, xmpp_transport_endpoints_free);
   g_clear_pointer (&self->websocket_url, g_free);
   g_clear_pointer (&self->bosh_url, g_free);
   g_clear_error (&self->connect_error);
@@ -268,9 +289,31 @@ xmpp_connector_get_mechanism (XmppConnector *self)
 
 /* Ending the attempt */
 
+static void start_http_transports (XmppConnector *self);
+static void start_discovery (XmppConnector *self);
+static gboolean needs_discovery (XmppConnector *self);
+static void abandon_tcp (XmppConnector *self);
+
+/* The operations of the current phase: TCP ones can be abandoned for
+ * HTTPS without ending the attempt. */
+static GCancellable *
+phase_cancellable (XmppConnector *self)
+{
+  if (self->tcp_cancellable != NULL && !self->http_phase)
+    return self->tcp_cancellable;
+  return self->cancellable;
+}
+
+static void
+end_tcp_deadline (XmppConnector *self)
+{
+  g_clear_handle_id (&self->tcp_deadline_id, g_source_remove);
+}
+
 static void
 finish_attempt (XmppConnector *self)
 {
+  end_tcp_deadline (self);
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   if (self->external != NULL && self->external_id != 0)
     g_cancellable_disconnect (self->external, self->external_id);
@@ -287,6 +330,25 @@ fail (XmppConnector *self,
   if (task == NULL)
     {
       g_error_free (error);
+      return;
+    }
+
+  /* The TCP phase ran out of time: that counts as unreachable, and the
+   * HTTPS transports come next.  Nothing a server said is dropped here:
+   * the deadline ends once a server sent its stream header. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->tcp_timed_out &&
+      !self->http_phase && !g_cancellable_is_cancelled (self->cancellable))
+    {
+      self->task = g_steal_pointer (&task);
+      g_error_free (error);
+      g_debug ("no answer over TCP in time; trying HTTPS transports");
+      self->http_phase = TRUE;
+      g_clear_object (&self->stream);
+      g_clear_error (&self->connect_error);
+      self->connect_error = g_error_new (XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_TIMEOUT,
+                                         "No answer from %s over TCP",
+                                         xmpp_jid_get_domain (self->jid));
+      start_http_transports (self);
       return;
     }
 
@@ -348,6 +410,23 @@ timeout_cb (gpointer user_data)
   self->timeout_id = 0;
   self->timed_out = TRUE;
   g_cancellable_cancel (self->cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+tcp_deadline_cb (gpointer user_data)
+{
+  XmppConnector *self = user_data;
+
+  self->tcp_deadline_id = 0;
+  /* With an endpoint configured there is somewhere to go at once;
+   * otherwise TCP keeps trying while the domain's host-meta is fetched,
+   * and is left only if that names an endpoint. */
+  if (needs_discovery (self))
+    start_discovery (self);
+  else
+    abandon_tcp (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -812,7 +891,7 @@ start_tls (XmppConnector *self,
   identity = g_network_address_new (xmpp_jid_get_domain (self->jid),
                                     self->current ? self->current->port : 5222);
   xmpp_stream_start_tls_async (self->stream, identity, self->ca_file, alpn,
-                               self->cancellable, tls_done_cb, g_object_ref (self));
+                               phase_cancellable (self), tls_done_cb, g_object_ref (self));
 }
 
 static void
@@ -970,6 +1049,9 @@ read_cb (GObject      *source,
           fail_with (self, XMPP_STREAM_ERROR_PROTOCOL, "Unexpected stream header");
           return;
         }
+      /* A server answered: from here on its word counts, not a deadline. */
+      end_tcp_deadline (self);
+      self->tcp_answered = TRUE;
       /* RFC 6120 §4.7.5: a stream without version 1.0 has no features, so
        * it could not offer TLS; refuse it outright. */
       if (g_strcmp0 (xmpp_node_get_attr (node, "version"), "1.0") != 0)
@@ -995,7 +1077,7 @@ read_cb (GObject      *source,
 static void
 read_next (XmppConnector *self)
 {
-  xmpp_stream_read_async (self->stream, self->cancellable, read_cb, g_object_ref (self));
+  xmpp_stream_read_async (self->stream, phase_cancellable (self), read_cb, g_object_ref (self));
 }
 
 static void
@@ -1158,20 +1240,39 @@ fill_http_candidates (XmppConnector                *self,
                         self->bosh_url ? self->bosh_url : found ? found->bosh_url : NULL);
 }
 
+static gboolean
+has_endpoints (const XmppTransportEndpoints *found)
+{
+  return found != NULL && (found->websocket_url != NULL || found->bosh_url != NULL);
+}
+
+/* Leaves a TCP phase that has not heard from any server yet. */
+static void
+abandon_tcp (XmppConnector *self)
+{
+  if (self->http_phase || self->tcp_answered || self->tcp_cancellable == NULL)
+    return;
+  end_tcp_deadline (self);
+  self->tcp_timed_out = TRUE;
+  g_cancellable_cancel (self->tcp_cancellable);
+}
+
 static void
 discover_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
   g_autoptr(XmppConnector) self = user_data;
-  g_autoptr(XmppTransportEndpoints) found = NULL;
+  XmppTransportEndpoints *found;
   GError *error = NULL;
 
   found = xmpp_transport_provider_discover_finish (XMPP_TRANSPORT_PROVIDER (source), result,
                                                    &error);
+  self->discovering = FALSE;
   if (self->task == NULL)
     {
       g_clear_error (&error);
+      g_clear_pointer (&found, xmpp_transport_endpoints_free);
       return;
     }
   if (found == NULL)
@@ -1179,11 +1280,35 @@ discover_cb (GObject      *source,
       fail (self, error);
       return;
     }
+  self->found = found;
 
-  fill_http_candidates (self, found);
-  try_next_http_candidate (self);
+  if (self->waiting_for_discovery)
+    {
+      self->waiting_for_discovery = FALSE;
+      fill_http_candidates (self, self->found);
+      try_next_http_candidate (self);
+      return;
+    }
+
+  /* Looked up while TCP was slow: with somewhere else to go, stop
+   * waiting for TCP; without, let TCP have the rest of the deadline. */
+  if (has_endpoints (self->found))
+    abandon_tcp (self);
 }
 
+static void
+start_discovery (XmppConnector *self)
+{
+  if (self->discovering || self->found != NULL)
+    return;
+
+  self->discovering = TRUE;
+  xmpp_transport_provider_discover_async (self->provider, xmpp_jid_get_domain (self->jid),
+                                          self->ca_file, self->cancellable, discover_cb,
+                                          g_object_ref (self));
+}
+
+/* A configured URL takes the place of discovery. */
 static gboolean
 needs_discovery (XmppConnector *self)
 {
@@ -1194,7 +1319,7 @@ needs_discovery (XmppConnector *self)
     case XMPP_TRANSPORT_BOSH:
       return self->bosh_url == NULL;
     case XMPP_TRANSPORT_AUTO:
-      return self->websocket_url == NULL || self->bosh_url == NULL;
+      return self->websocket_url == NULL && self->bosh_url == NULL;
     case XMPP_TRANSPORT_TCP:
     default:
       return FALSE;
@@ -1217,16 +1342,16 @@ start_http_transports (XmppConnector *self)
       return;
     }
 
-  if (needs_discovery (self) && !self->discovered)
+  self->http_phase = TRUE;
+  end_tcp_deadline (self);
+  if (needs_discovery (self) && self->found == NULL)
     {
-      self->discovered = TRUE;
-      xmpp_transport_provider_discover_async (self->provider, xmpp_jid_get_domain (self->jid),
-                                              self->ca_file, self->cancellable, discover_cb,
-                                              g_object_ref (self));
+      self->waiting_for_discovery = TRUE;
+      start_discovery (self);
       return;
     }
 
-  fill_http_candidates (self, NULL);
+  fill_http_candidates (self, self->found);
   try_next_http_candidate (self);
 }
 
@@ -1317,6 +1442,8 @@ try_next_candidate (XmppConnector *self)
           xmpp_transport_error_is_unreachable (error))
         {
           g_debug ("no TCP endpoint reachable (%s); trying HTTPS transports", error->message);
+          end_tcp_deadline (self);
+          self->http_phase = TRUE;
           self->connect_error = error;
           start_http_transports (self);
           return;
@@ -1331,7 +1458,7 @@ try_next_candidate (XmppConnector *self)
 
   client = g_socket_client_new ();
   g_socket_client_connect_to_host_async (client, self->current->host, self->current->port,
-                                         self->cancellable, socket_connect_cb,
+                                         phase_cancellable (self), socket_connect_cb,
                                          g_object_ref (self));
 }
 
@@ -1397,7 +1524,7 @@ srv_direct_tls_cb (GObject      *source,
   g_resolver_free_targets (targets);
 
   g_resolver_lookup_service_async (G_RESOLVER (source), "xmpp-client", "tcp",
-                                   xmpp_jid_get_domain (self->jid), self->cancellable,
+                                   xmpp_jid_get_domain (self->jid), phase_cancellable (self),
                                    srv_starttls_cb, g_object_ref (self));
 }
 
@@ -1422,6 +1549,17 @@ xmpp_connector_connect_async (XmppConnector       *self,
                                                  self->cancellable, NULL);
     }
   self->timeout_id = g_timeout_add_seconds (self->timeout_seconds, timeout_cb, self);
+
+  if (self->transport == XMPP_TRANSPORT_AUTO && self->provider != NULL && !self->register_only &&
+      self->test_base == NULL)
+    {
+      self->tcp_cancellable = g_cancellable_new ();
+      self->tcp_chain_id = g_cancellable_connect (self->cancellable,
+                                                  G_CALLBACK (external_cancelled_cb),
+                                                  self->tcp_cancellable, NULL);
+      self->tcp_deadline_id = g_timeout_add_seconds (MAX (self->timeout_seconds / 3, 1),
+                                                     tcp_deadline_cb, self);
+    }
 
   if (self->test_base != NULL)
     {
@@ -1449,7 +1587,7 @@ xmpp_connector_connect_async (XmppConnector       *self,
       g_autoptr(GResolver) resolver = g_resolver_get_default ();
 
       g_resolver_lookup_service_async (resolver, "xmpps-client", "tcp", domain,
-                                       self->cancellable, srv_direct_tls_cb,
+                                       phase_cancellable (self), srv_direct_tls_cb,
                                        g_object_ref (self));
     }
 }

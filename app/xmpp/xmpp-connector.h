@@ -9,7 +9,8 @@
  *      │       accepts a TCP connection
  *      │
  *      ├── transport auto, no TCP candidate reachable (DNS, refused,
- *      │   timeout only) ──┐
+ *      │   timeout only), or no server stream header over TCP within a
+ *      │   third of the deadline (a network that drops XMPP) ──┐
  *      │   transport websocket / bosh ──────────────────────────────┐
  *      │                                                            ▼
  *      │   DISCOVER ── XEP-0156 host-meta over HTTPS, through the provider

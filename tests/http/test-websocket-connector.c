@@ -74,7 +74,8 @@ start (Fixture             *f,
   config->password = "secret";
   config->ca_file = ws_peer_ca_file ();
   config->provider = f->provider;
-  config->timeout_seconds = 10;
+  if (config->timeout_seconds == 0)
+    config->timeout_seconds = 10;
   f->connector = xmpp_connector_new (config);
   xmpp_connector_connect_async (f->connector, NULL, connect_cb, f);
 }
@@ -338,6 +339,133 @@ test_tcp_security_failure_stops (Fixture       *f,
   g_socket_service_stop (service);
 }
 
+static gboolean
+silent_cb (GSocketService    *service,
+           GSocketConnection *connection,
+           GObject           *source,
+           gpointer           user_data)
+{
+  GPtrArray *keep = user_data;
+
+  /* Accepted, and never a byte back: a middlebox that swallows XMPP. */
+  g_ptr_array_add (keep, g_object_ref (connection));
+  return TRUE;
+}
+
+static void
+test_auto_silent_tcp_falls_through (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  XmppConnectorConfig config = {
+    .transport = XMPP_TRANSPORT_AUTO,
+    .host = "127.0.0.1",
+    .websocket_url = f->url,
+  };
+  gint64 began;
+
+  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (service), any,
+                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                                NULL, &bound, NULL));
+  g_signal_connect (service, "incoming", G_CALLBACK (silent_cb), keep);
+  config.port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  /* TCP connects but no stream header comes: after a third of the 10 s
+   * deadline (a seconds timer: it may fire up to a second early) the
+   * WebSocket is tried, and the login completes in time. */
+  began = g_get_monotonic_time ();
+  start (f, &config);
+  script_plain_login (f, 0);
+  ws_run_until (&f->done);
+  g_assert_no_error (f->error);
+  g_assert_nonnull (xmpp_stream_get_transport (f->stream));
+  g_assert_cmpuint (keep->len, ==, 1);
+  g_assert_cmpint (g_get_monotonic_time () - began, >=, 2 * G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - began, <, 8 * G_USEC_PER_SEC);
+  g_socket_service_stop (service);
+}
+
+static void
+test_auto_silent_tcp_then_discovered (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocketAddress) here = g_inet_socket_address_new (lo, ws_peer_port (f->peer));
+  g_autofree char *xrd = NULL;
+  XmppConnectorConfig config = {
+    .transport = XMPP_TRANSPORT_AUTO,
+    .host = "127.0.0.1",
+  };
+
+  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (service), any,
+                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                                NULL, &bound, NULL));
+  g_signal_connect (service, "incoming", G_CALLBACK (silent_cb), keep);
+  config.port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  xrd = g_strdup_printf ("<?xml version='1.0'?>"
+                         "<XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'>"
+                         "<Link rel='urn:xmpp:alt-connections:websocket' "
+                         "href='wss://localhost:%u/discovered'/></XRD>",
+                         ws_peer_port (f->peer));
+  ws_peer_serve (f->peer, "/.well-known/host-meta", "application/xrd+xml", xrd);
+  g_clear_object (&f->provider);
+  f->provider = http_transport_provider_new_for_testing (G_SOCKET_CONNECTABLE (here));
+
+  /* Nothing configured: at the TCP deadline the host-meta is fetched;
+   * it names a WebSocket, so TCP is left for it. */
+  start (f, &config);
+  script_plain_login (f, 0);
+  ws_run_until (&f->done);
+  g_assert_no_error (f->error);
+  g_assert_nonnull (xmpp_stream_get_transport (f->stream));
+  g_assert_cmpstr (ws_peer_last_path (f->peer), ==, "/discovered");
+  g_socket_service_stop (service);
+}
+
+static void
+test_auto_silent_tcp_nothing_discovered (Fixture       *f,
+                                         gconstpointer  data)
+{
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocketAddress) here = g_inet_socket_address_new (lo, ws_peer_port (f->peer));
+  XmppConnectorConfig config = {
+    .transport = XMPP_TRANSPORT_AUTO,
+    .host = "127.0.0.1",
+    .timeout_seconds = 6,
+  };
+  gint64 began;
+
+  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (service), any,
+                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                                NULL, &bound, NULL));
+  g_signal_connect (service, "incoming", G_CALLBACK (silent_cb), keep);
+  config.port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_clear_object (&f->provider);
+  f->provider = http_transport_provider_new_for_testing (G_SOCKET_CONNECTABLE (here));
+
+  /* No host-meta: TCP keeps the whole deadline (a slow server is not
+   * given up for nothing). */
+  began = g_get_monotonic_time ();
+  start (f, &config);
+  ws_run_until (&f->done);
+  g_assert_error (f->error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_TIMEOUT);
+  g_assert_cmpint (g_get_monotonic_time () - began, >=, 5 * G_USEC_PER_SEC);
+  g_assert_cmpuint (ws_peer_n_connections (f->peer), ==, 0);
+  g_socket_service_stop (service);
+}
+
 static void
 test_certificate_failure_stops (Fixture       *f,
                                 gconstpointer  data)
@@ -435,6 +563,10 @@ main (int    argc,
   ADD ("/websocket-connector/tcp-only", test_tcp_only_does_not_fall_through);
   ADD ("/websocket-connector/auto/tcp-security-failure-stops", test_tcp_security_failure_stops);
   ADD ("/websocket-connector/auto/certificate-failure-stops", test_certificate_failure_stops);
+  ADD ("/websocket-connector/auto/silent-tcp-falls-through", test_auto_silent_tcp_falls_through);
+  ADD ("/websocket-connector/auto/silent-tcp-then-discovered", test_auto_silent_tcp_then_discovered);
+  ADD ("/websocket-connector/auto/silent-tcp-nothing-discovered",
+       test_auto_silent_tcp_nothing_discovered);
   ADD ("/websocket-connector/insecure-url", test_insecure_url_stops);
   ADD ("/websocket-connector/nothing-discovered", test_nothing_discovered);
   ADD ("/websocket-connector/discovered", test_discovered);
