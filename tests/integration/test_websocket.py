@@ -6,7 +6,9 @@ Every account here connects with `--websocket wss://localhost:PORT/…`
 (the fixture's HTTPS port on 127.0.0.1, certificate for localhost from the
 private CA): login, a message round trip between two accounts, stream
 management resumption after the TCP connection under the WebSocket is
-reset, and archive catch-up after a reconnect.
+reset, archive catch-up after a reconnect, the order of transports in
+auto, and discovery (XEP-0156) from the fixture's host-meta documents
+through an HTTPS proxy.
 
 Run one:  /usr/bin/python3 tests/integration/test_websocket.py -v \
               WebSocketTest.test_login
@@ -212,6 +214,127 @@ class WebSocketTest(ServerTestCase):
         stored = [b for b in history_bodies(alice, "bob@localhost")
                   if b in want]
         self.assertEqual(stored, want)
+
+
+class ConnectProxy:
+    """An HTTPS proxy (HTTP CONNECT) on loopback that only knows ROUTES
+    {"host:port": (address, port)}: how a network that lets only HTTPS out
+    looks, and how the test sends https://localhost/ (port 443, the
+    host-meta documents) and the WebSocket port to the fixture."""
+
+    def __init__(self, routes):
+        import socket
+        import threading
+        self.routes = dict(routes)
+        self.requests = []
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.url = "http://127.0.0.1:%d" % self.port
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def close(self):
+        self.sock.close()
+
+    def _accept(self):
+        import threading
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(client,),
+                             daemon=True).start()
+
+    def _serve(self, client):
+        import select
+        import socket
+        with client:
+            head = b""
+            while b"\r\n\r\n" not in head:
+                data = client.recv(4096)
+                if not data:
+                    return
+                head += data
+            line = head.split(b"\r\n", 1)[0].decode("latin-1")
+            self.requests.append(line)
+            parts = line.split(" ")
+            if len(parts) != 3 or parts[0] != "CONNECT" or \
+                    parts[1] not in self.routes:
+                client.sendall(b"HTTP/1.1 403 Forbidden\r\n\r\n")
+                return
+            try:
+                upstream = socket.create_connection(self.routes[parts[1]])
+            except OSError:
+                client.sendall(b"HTTP/1.1 502 Bad Gateway\r\n\r\n")
+                return
+            with upstream:
+                client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                ends = [client, upstream]
+                while True:
+                    ready, _, _ = select.select(ends, [], [], 60)
+                    if not ready:
+                        return
+                    for end in ready:
+                        try:
+                            data = end.recv(65536)
+                            if not data:
+                                return
+                            (upstream if end is client else client).sendall(data)
+                        except OSError:
+                            return
+
+
+class DiscoveryTest(ServerTestCase):
+    """XEP-0156: the WebSocket endpoint comes from the fixture's host-meta
+    documents, fetched over HTTPS through an HTTPS proxy."""
+
+    users = {"alice": "alice-secret-1", "bob": "bob-secret-2"}
+    server_options = dict(DELIVERY_OPTIONS, host_meta=True)
+
+    def proxied(self, cli):
+        proxy = ConnectProxy({
+            "localhost:443": ("127.0.0.1", self.server.host_meta.port),
+            "localhost:%d" % self.server.https_port:
+                ("127.0.0.1", self.server.https_port),
+        })
+        self.addCleanup(proxy.close)
+        env = cli.env()
+        for name in ("no_proxy", "NO_PROXY"):
+            env.pop(name, None)
+        env["https_proxy"] = env["http_proxy"] = proxy.url
+        cli.env = lambda: env
+        return proxy
+
+    def test_discovered_websocket(self):
+        cli = self.cli("alice", transport="websocket")
+        proxy = self.proxied(cli)
+        r = cli.run("ping", verbose=True, timeout=60)
+        self.assertSucceeded(r)
+        self.assertIn("<open xmlns='%s'" % FRAMING, r.stderr)
+        # host-meta first (port 443), then the WebSocket it named.
+        self.assertIn("CONNECT localhost:443 HTTP/1.1", proxy.requests)
+        self.assertIn("CONNECT localhost:%d HTTP/1.1" % self.server.https_port,
+                      proxy.requests)
+        paths = [p for _, p, _ in self.server.host_meta.requests]
+        self.assertTrue(any(p.startswith("/.well-known/host-meta")
+                            for p in paths), paths)
+
+    def test_auto_only_https_gets_through(self):
+        # TCP to the XMPP port is refused; auto discovers the WebSocket
+        # and a message goes through it.
+        from prosody_fixture import closed_port
+        bob = self.cli("bob", resource="listen")
+        listener = self.listen(bob)
+        listener.wait_online()
+        cli = self.cli("alice", port=closed_port(), transport="auto")
+        self.proxied(cli)
+        r = cli.run("send", "bob@localhost", "through https only",
+                    verbose=True, timeout=60)
+        self.assertSucceeded(r)
+        self.assertIn("<open xmlns='%s'" % FRAMING, r.stderr)
+        listener.wait_for(lambda e: e.get("body") == "through https only")
 
 
 if __name__ == "__main__":
