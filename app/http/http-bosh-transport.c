@@ -852,6 +852,9 @@ read_cb (GObject      *source,
     }
   if (g_bytes_get_size (chunk) == 0)
     {
+      /* Closed at the end of the body, the connection goes back to the
+       * pool and carries the next request (no new TLS handshake). */
+      g_input_stream_close (request->stream, NULL, NULL);
       response_complete (request);
       return;
     }
@@ -937,7 +940,11 @@ send_request (HttpBoshTransport *self,
   request->msg = soup_message_new_from_uri (SOUP_METHOD_POST, self->uri);
   soup_message_set_request_body_from_bytes (request->msg, "text/xml; charset=utf-8",
                                             request->body);
-  soup_message_add_flags (request->msg, SOUP_MESSAGE_NO_REDIRECT);
+  /* A POST gets a fresh connection unless marked idempotent; a BOSH
+   * request is (the server answers a repeated rid with the same
+   * response, XEP-0124 §14), and reusing connections spares a TLS
+   * handshake per request. */
+  soup_message_add_flags (request->msg, SOUP_MESSAGE_NO_REDIRECT | SOUP_MESSAGE_IDEMPOTENT);
   self->in_flight = g_list_append (self->in_flight, request);
   if (!http_tls_guard_message (request->msg, self->ca_file, &error))
     {
