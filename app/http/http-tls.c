@@ -29,16 +29,14 @@ static gboolean
 host_is_loopback (const char *host)
 {
   g_autoptr(GInetAddress) address = NULL;
-  g_autofree char *bare = NULL;
 
   if (host == NULL)
     return FALSE;
   if (g_ascii_strcasecmp (host, "localhost") == 0)
     return TRUE;
 
-  /* GUri keeps IPv6 literals without brackets. */
-  bare = g_strdup (host);
-  address = g_inet_address_new_from_string (bare);
+  /* GUri gives IPv6 literals without their brackets. */
+  address = g_inet_address_new_from_string (host);
   return address != NULL && g_inet_address_get_is_loopback (address);
 }
 

@@ -313,9 +313,13 @@ redirect_cb (GObject      *source,
       fail (self, http_tls_classify_error (msg, error, self->url));
       return;
     }
-  if (self->error != NULL || self->closed)
+  /* Failed or closed while the new connection was being made. */
+  if (self->error != NULL || self->close_sent)
     {
       soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      if (self->error == NULL)
+        self->error = g_error_new_literal (XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_CLOSED,
+                                           "The connection was closed");
       deliver (self);
       return;
     }
