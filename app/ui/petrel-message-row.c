@@ -29,6 +29,122 @@
  * a 1 MB message would freeze the window.  The stored message is whole. */
 #define MAX_DISPLAYED_BODY 20000
 
+/* The width the body asks for, whatever its text; it expands into the
+ * rest of the row. */
+#define BODY_REQUESTED_WIDTH 48
+
+/*
+ * PetrelMessageBody: holds the body label and asks for a fixed width.
+ *
+ * A wrapping label works out its minimum and natural width by laying its
+ * text out twice (wrapped as narrow as it goes, and on one line), every
+ * time the list measures a new row; with its height for the row's width
+ * and the final layout that is four text shapings per message, and text
+ * shaping was most of the time a page of history took to appear.  The
+ * body expands into the row anyway, so its width request does not need
+ * the text: only its height for the given width is measured.
+ */
+#define PETREL_TYPE_MESSAGE_BODY (petrel_message_body_get_type ())
+G_DECLARE_FINAL_TYPE (PetrelMessageBody, petrel_message_body, PETREL, MESSAGE_BODY, GtkWidget)
+
+struct _PetrelMessageBody
+{
+  GtkWidget parent_instance;
+};
+
+static GtkBuildableIface *body_parent_buildable_iface;
+
+static void petrel_message_body_buildable_init (GtkBuildableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (PetrelMessageBody, petrel_message_body, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (GTK_TYPE_BUILDABLE, petrel_message_body_buildable_init))
+
+static void
+petrel_message_body_add_child (GtkBuildable *buildable,
+                               GtkBuilder   *builder,
+                               GObject      *child,
+                               const char   *type)
+{
+  if (GTK_IS_WIDGET (child) && gtk_widget_get_first_child (GTK_WIDGET (buildable)) == NULL)
+    gtk_widget_set_parent (GTK_WIDGET (child), GTK_WIDGET (buildable));
+  else
+    body_parent_buildable_iface->add_child (buildable, builder, child, type);
+}
+
+static void
+petrel_message_body_buildable_init (GtkBuildableIface *iface)
+{
+  body_parent_buildable_iface = g_type_interface_peek_parent (iface);
+  iface->add_child = petrel_message_body_add_child;
+}
+
+static void
+petrel_message_body_measure (GtkWidget      *widget,
+                             GtkOrientation  orientation,
+                             int             for_size,
+                             int            *minimum,
+                             int            *natural,
+                             int            *minimum_baseline,
+                             int            *natural_baseline)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  if (child == NULL || orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = *natural = child != NULL ? BODY_REQUESTED_WIDTH : 0;
+      return;
+    }
+
+  gtk_widget_measure (child, orientation, for_size,
+                      minimum, natural, minimum_baseline, natural_baseline);
+}
+
+/* The text's height depends on the width it gets. */
+static GtkSizeRequestMode
+petrel_message_body_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+petrel_message_body_size_allocate (GtkWidget *widget,
+                                   int        width,
+                                   int        height,
+                                   int        baseline)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  if (child != NULL)
+    gtk_widget_allocate (child, width, height, baseline, NULL);
+}
+
+static void
+petrel_message_body_dispose (GObject *object)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (petrel_message_body_parent_class)->dispose (object);
+}
+
+static void
+petrel_message_body_class_init (PetrelMessageBodyClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = petrel_message_body_dispose;
+  widget_class->get_request_mode = petrel_message_body_get_request_mode;
+  widget_class->measure = petrel_message_body_measure;
+  widget_class->size_allocate = petrel_message_body_size_allocate;
+}
+
+static void
+petrel_message_body_init (PetrelMessageBody *self)
+{
+}
+
 struct _PetrelMessageRow
 {
   AdwBin parent_instance;
@@ -506,6 +622,7 @@ petrel_message_row_class_init (PetrelMessageRowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (PETREL_TYPE_MESSAGE);
+  g_type_ensure (PETREL_TYPE_MESSAGE_BODY);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/im/petrel/Petrel/ui/petrel-message-row.ui");

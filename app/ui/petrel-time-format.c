@@ -11,10 +11,27 @@
 
 #include "petrel-time-format.h"
 
+/* g_date_time_to_local () looks the local zone up again on every call
+ * (reading the system's zone information); views format hundreds of
+ * times while binding rows, so the zone is kept and looked up again at
+ * most once a minute, which still follows a change of zone. */
+#define ZONE_REFRESH_USEC (60 * G_USEC_PER_SEC)
+
 static GDateTime *
 to_local (GDateTime *time)
 {
-  return g_date_time_to_local (time);
+  static GTimeZone *zone;
+  static gint64 zone_time;
+  gint64 now = g_get_monotonic_time ();
+
+  if (zone == NULL || now - zone_time > ZONE_REFRESH_USEC)
+    {
+      g_clear_pointer (&zone, g_time_zone_unref);
+      zone = g_time_zone_new_local ();
+      zone_time = now;
+    }
+
+  return g_date_time_to_timezone (time, zone);
 }
 
 /* "14:05" */

@@ -504,8 +504,22 @@ test_correction_updates_row (void)
   add_message (f.history, 0, 0, FALSE, "hello", NULL);
   add_message (f.history, 0, 1, FALSE, "are you tehre?", NULL);
   add_message (f.history, 0, 2, TRUE, "/me is here", "delivered");
+  add_message (f.history, 0, 3, FALSE, "a long message that has to wrap onto several lines in a "
+               "window this narrow, because it goes on and on about nothing in particular", NULL);
   fixture_open (&f, 50, 600);
   settle (&f);
+
+  /* Bodies take the row's width and wrap within it. */
+  {
+    GtkWidget *short_body = (gpointer) gtk_widget_get_template_child (GTK_WIDGET (find_row (&f, "hello")), PETREL_TYPE_MESSAGE_ROW, "body_label");
+    GtkWidget *long_body = (gpointer) gtk_widget_get_template_child (GTK_WIDGET (find_row (&f, "a long message that has to wrap onto several lines in a "
+                                                                                 "window this narrow, because it goes on and on about nothing in particular")),
+                                                          PETREL_TYPE_MESSAGE_ROW, "body_label");
+
+    g_assert_cmpint (gtk_widget_get_width (short_body), >, gtk_widget_get_width (GTK_WIDGET (f.view)) / 2);
+    g_assert_cmpint (gtk_widget_get_width (long_body), <=, gtk_widget_get_width (GTK_WIDGET (f.view)));
+    g_assert_cmpint (gtk_widget_get_height (long_body), >=, 2 * gtk_widget_get_height (short_body));
+  }
 
   row = find_row (&f, "are you tehre?");
   original = petrel_message_row_get_message (row);
