@@ -32,7 +32,10 @@ struct _PetrelContact
   char *subscription;
   GStrv groups;
 
-  GHashTable *resources; /* resource ("" for the bare JID) → Resource */
+  /* resource ("" for the bare JID) → Resource; NULL until the first
+   * presence: most of a large roster is offline, and thousands of empty
+   * tables cost memory at every start. */
+  GHashTable *resources;
   guint64 next_serial;
   PetrelPresenceShow show;
   char *status;
@@ -73,7 +76,7 @@ petrel_contact_finalize (GObject *object)
   g_free (self->name);
   g_free (self->subscription);
   g_strfreev (self->groups);
-  g_hash_table_unref (self->resources);
+  g_clear_pointer (&self->resources, g_hash_table_unref);
   g_free (self->status);
 
   G_OBJECT_CLASS (petrel_contact_parent_class)->finalize (object);
@@ -147,7 +150,6 @@ petrel_contact_class_init (PetrelContactClass *klass)
 static void
 petrel_contact_init (PetrelContact *self)
 {
-  self->resources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, resource_free);
   self->subscription = g_strdup ("none");
   self->groups = g_new0 (char *, 1);
 }
@@ -288,7 +290,7 @@ petrel_contact_get_n_resources (PetrelContact *self)
 {
   g_return_val_if_fail (PETREL_IS_CONTACT (self), 0);
 
-  return g_hash_table_size (self->resources);
+  return self->resources != NULL ? g_hash_table_size (self->resources) : 0;
 }
 
 static int
@@ -316,16 +318,20 @@ update_best (PetrelContact *self)
   PetrelPresenceShow show;
   gboolean was_available = petrel_contact_get_available (self);
 
-  g_hash_table_iter_init (&iter, self->resources);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  /* No table: no presence yet, offline. */
+  if (self->resources != NULL)
     {
-      const Resource *resource = value;
+      g_hash_table_iter_init (&iter, self->resources);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          const Resource *resource = value;
 
-      if (best == NULL
-          || show_rank (resource->show) > show_rank (best->show)
-          || (show_rank (resource->show) == show_rank (best->show)
-              && resource->serial > best->serial))
-        best = resource;
+          if (best == NULL
+              || show_rank (resource->show) > show_rank (best->show)
+              || (show_rank (resource->show) == show_rank (best->show)
+                  && resource->serial > best->serial))
+            best = resource;
+        }
     }
 
   show = best != NULL ? best->show : PETREL_PRESENCE_OFFLINE;
@@ -366,13 +372,15 @@ petrel_contact_set_presence (PetrelContact      *self,
 
   if (show == PETREL_PRESENCE_OFFLINE)
     {
-      if (*resource == '\0')
+      if (self->resources != NULL && *resource == '\0')
         g_hash_table_remove_all (self->resources);
-      else
+      else if (self->resources != NULL)
         g_hash_table_remove (self->resources, resource);
     }
   else
     {
+      if (self->resources == NULL)
+        self->resources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, resource_free);
       entry = g_new0 (Resource, 1);
       entry->show = show;
       entry->status = g_strdup (status);
@@ -389,6 +397,7 @@ petrel_contact_clear_presence (PetrelContact *self)
 {
   g_return_if_fail (PETREL_IS_CONTACT (self));
 
-  g_hash_table_remove_all (self->resources);
+  if (self->resources != NULL)
+    g_hash_table_remove_all (self->resources);
   update_best (self);
 }
