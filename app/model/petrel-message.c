@@ -4,11 +4,14 @@
 #include "petrel-message.h"
 #include "petrel-model-private.h"
 
+/* The account and the state are one of a few values shared by every
+ * message, so they are interned rather than copied per message (never
+ * text from the network, which could grow the table without end). */
 struct _PetrelMessage
 {
   GObject parent_instance;
 
-  char *account;
+  const char *account; /* interned */
   char *from;
   char *to;
   char *type;
@@ -18,7 +21,7 @@ struct _PetrelMessage
   char *origin_id;
   char *stanza_id;
   gboolean outgoing;
-  char *state;
+  const char *state; /* interned */
   gint64 sort_time;
   gint64 row_id;
 };
@@ -50,7 +53,6 @@ petrel_message_finalize (GObject *object)
 {
   PetrelMessage *self = PETREL_MESSAGE (object);
 
-  g_free (self->account);
   g_free (self->from);
   g_free (self->to);
   g_free (self->type);
@@ -59,7 +61,6 @@ petrel_message_finalize (GObject *object)
   g_clear_pointer (&self->time, g_date_time_unref);
   g_free (self->origin_id);
   g_free (self->stanza_id);
-  g_free (self->state);
 
   G_OBJECT_CLASS (petrel_message_parent_class)->finalize (object);
 }
@@ -101,7 +102,7 @@ petrel_message_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_ACCOUNT: self->account = g_value_dup_string (value); break;
+    case PROP_ACCOUNT: self->account = g_intern_string (g_value_get_string (value)); break;
     case PROP_FROM: self->from = g_value_dup_string (value); break;
     case PROP_TO: self->to = g_value_dup_string (value); break;
     case PROP_TYPE: self->type = g_value_dup_string (value); break;
@@ -191,8 +192,12 @@ petrel_message_set_state (PetrelMessage *self,
 {
   g_return_if_fail (PETREL_IS_MESSAGE (self));
 
-  if (petrel_model_set_str (&self->state, state))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  state = g_intern_string (state);
+  if (self->state != state)
+    {
+      self->state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
 }
 
 /**
