@@ -558,10 +558,12 @@ pump (HttpBoshTransport *self)
   if (self->created && !self->terminate_sent && self->in_flight == NULL &&
       g_queue_is_empty (&self->ready) && self->outbox->len == 0)
     {
-      if (self->hold == 0 && self->polling > 0)
+      if (self->hold == 0)
         {
+          /* The server holds nothing: poll, at most as often as it allows
+           * and never in a tight loop. */
           if (self->poll_timer == 0)
-            self->poll_timer = g_timeout_add_seconds (self->polling, poll_timer_cb, self);
+            self->poll_timer = g_timeout_add_seconds (MAX (self->polling, 1), poll_timer_cb, self);
         }
       else
         {

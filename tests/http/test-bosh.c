@@ -454,6 +454,34 @@ test_malformed (void)
   malformed_case (huge, 200, &small, XMPP_READER_ERROR, XMPP_READER_ERROR_LIMIT, NULL);
 }
 
+/* A server that holds no request (hold='0'): empty polls, `polling`
+ * seconds apart, one request at a time. */
+static void
+test_polling (void)
+{
+  Peer *peer = peer_new (NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 answered;
+  Req *req;
+
+  xmpp_transport_open_stream (peer->transport, "localhost", NULL);
+  req = wait_rid (peer, 1000, 1);
+  answer (req, 200, "<body " NS_BIND " sid='P1' wait='60' requests='1' hold='0' polling='1' "
+                    "xmpp:version='1.0' xmlns:xmpp='urn:xmpp:xbosh'/>");
+  g_assert_cmpint (read_event (peer->transport, NULL, &error), ==, XMPP_READER_EVENT_STREAM_OPEN);
+  answered = g_get_monotonic_time ();
+
+  req = wait_rid (peer, 1001, 1);
+  g_assert_cmpint (g_get_monotonic_time () - answered, >=, G_USEC_PER_SEC * 9 / 10);
+  g_assert_cmpstr (req->body, ==, "<body rid='1001' sid='P1' " NS_BIND "/>");
+  answer (req, 200, "<body " NS_BIND " sid='P1'/>");
+  answered = g_get_monotonic_time ();
+  req = wait_rid (peer, 1002, 1);
+  g_assert_cmpint (g_get_monotonic_time () - answered, >=, G_USEC_PER_SEC * 9 / 10);
+  g_assert_cmpuint (peer->reqs->len, ==, 3);
+  peer_free (peer);
+}
+
 /* http:// is refused unless forced on loopback. */
 static void
 test_insecure_url (void)
@@ -507,6 +535,7 @@ main (int   argc,
 
   g_test_add_func ("/bosh/session", test_session);
   g_test_add_func ("/bosh/malformed", test_malformed);
+  g_test_add_func ("/bosh/polling", test_polling);
   g_test_add_func ("/bosh/insecure-url", test_insecure_url);
   g_test_add_func ("/bosh/certificate", test_certificate);
 
