@@ -123,6 +123,21 @@ def us_list(value):
 
 
 def run_probe(probe, profile, env, open_peer=None, pages=20):
+    """One run; a run that could not reach the display (a shared machine's
+    Xvfb going away) is tried again, twice at most."""
+    for attempt in range(3):
+        try:
+            return run_probe_once(probe, profile, env, open_peer, pages)
+        except DisplayLost as e:
+            sys.stderr.write("# run failed (%s), trying again\n" % e)
+    return run_probe_once(probe, profile, env, open_peer, pages)
+
+
+class DisplayLost(RuntimeError):
+    pass
+
+
+def run_probe_once(probe, profile, env, open_peer=None, pages=20):
     args = [probe]
     if open_peer:
         args += ["--open", open_peer, "--account", ACCOUNT, "--pages", str(pages)]
@@ -133,6 +148,8 @@ def run_probe(probe, profile, env, open_peer=None, pages=20):
     out = parse_output(proc.stdout)
     if "FIRST_FRAME_US" not in out:
         sys.stderr.write(proc.stderr)
+        if "cannot open display" in proc.stderr:
+            raise DisplayLost("cannot open display")
         raise RuntimeError("bench-first-frame printed no first frame (exit %d)" % proc.returncode)
     r = {
         "first_frame_ms": (int(out["FIRST_FRAME_US"]) - t_spawn_us) / 1000,
