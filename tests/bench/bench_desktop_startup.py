@@ -57,6 +57,7 @@ default renderer.
 
 import argparse
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -105,7 +106,10 @@ def ensure_display():
         print("1..0 # SKIP no display and no xvfb-run")
         sys.exit(77)
     env = dict(os.environ, BENCH_DESKTOP_UNDER_XVFB="1")
-    os.execve(xvfb_run, [xvfb_run, "-a", "-s", "-screen 0 1280x1024x24 -nolisten tcp",
+    # -a searches from -n for a free display; starting at a random number
+    # keeps clear of other xvfb-run users on a shared machine.
+    os.execve(xvfb_run, [xvfb_run, "-a", "-n", str(random.randint(100, 30000)),
+                         "-s", "-screen 0 1280x1024x24 -nolisten tcp",
                          sys.executable, os.path.abspath(__file__)] + sys.argv[1:], env)
 
 
