@@ -4,9 +4,9 @@
 /*
  * A conversation can hold hundreds of thousands of messages; the list
  * holds a window of them, contiguous in the history's (sort time, row id)
- * order, oldest first, and never more than max-items (default 1,000:
- * a hundred pages of 10).  Memory is bounded by that, whatever the length of
- * the history.
+ * order, oldest first, and never more than max-items (default 120:
+ * twelve pages of 10, some six screens).  Memory is bounded by that,
+ * whatever the length of the history.
  *
  *   load_newest ()   the newest page; replaces the window (items-changed
  *                    (0, old, new), the only whole-list change)
@@ -39,7 +39,10 @@
  * ten keep a frame well under its budget while scrolling back; a view
  * taller than one page reads the next in the following turn. */
 #define DEFAULT_PAGE_SIZE 10
-#define DEFAULT_MAX_ITEMS 1000
+/* A list view keeps a row for every item up to 200 (GTK 4.8), laid out
+ * on every frame; a window below that bounds the rows, and with them the
+ * memory and each frame's work. */
+#define DEFAULT_MAX_ITEMS 120
 
 struct _PetrelMessageList
 {

@@ -254,7 +254,7 @@ test_open_reads_newest_page_only (void)
 
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (list)) == PETREL_TYPE_MESSAGE);
   g_assert_cmpuint (petrel_message_list_get_page_size (list), ==, 10);
-  g_assert_cmpuint (petrel_message_list_get_max_items (list), ==, 1000);
+  g_assert_cmpuint (petrel_message_list_get_max_items (list), ==, 120);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
   g_assert_cmpuint (history->n_reads, ==, 0);
 
