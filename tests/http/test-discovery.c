@@ -433,10 +433,11 @@ test_stall_and_cancel (Fixture       *fx,
   reply = set_reply (fx, JSON_PATH, 200, "");
   reply->stall = TRUE;
   start = g_get_monotonic_time ();
-  e = lookup_full (fx->session, "localhost", ws_peer_ca_file (), 300, NULL, &error);
+  e = lookup_full (fx->session, "localhost", ws_peer_ca_file (), 2000, NULL, &error);
   g_assert_null (e);
   g_assert_error (error, HTTP_DISCOVERY_ERROR, HTTP_DISCOVERY_ERROR_TIMEOUT);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 19 * G_USEC_PER_SEC / 10);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 8 * G_USEC_PER_SEC);
   g_clear_error (&error);
   /* The XRD is not tried after a timeout. */
   g_assert_cmpuint (fx->requests->len, ==, 1);
