@@ -563,7 +563,7 @@ pump (HttpBoshTransport *self)
           /* The server holds nothing: poll, at most as often as it allows
            * and never in a tight loop. */
           if (self->poll_timer == 0)
-            self->poll_timer = g_timeout_add_seconds (MAX (self->polling, 1), poll_timer_cb, self);
+            self->poll_timer = g_timeout_add (MAX (self->polling, 1) * 1000, poll_timer_cb, self);
         }
       else
         {

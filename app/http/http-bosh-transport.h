@@ -36,7 +36,7 @@ G_BEGIN_DECLS
 
 /** The wait='…' Petrel asks for, in seconds. */
 #define HTTP_BOSH_WAIT 60
-/** How often a request whose response was lost is sent again. */
+/** How many times in all a request is sent while its responses are lost. */
 #define HTTP_BOSH_MAX_RETRIES 3
 
 #define HTTP_TYPE_BOSH_TRANSPORT (http_bosh_transport_get_type ())

@@ -454,6 +454,75 @@ test_malformed (void)
   malformed_case (huge, 200, &small, XMPP_READER_ERROR, XMPP_READER_ERROR_LIMIT, NULL);
 }
 
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* Never more than `requests` requests out at once (XEP-0124 §11): what
+ * is sent meanwhile waits, then goes in one request. */
+static void
+test_requests_limit (void)
+{
+  Peer *peer = peer_new (NULL);
+  g_autoptr(XmppNode) a = element ("<message xmlns='jabber:client' id='a'/>");
+  g_autoptr(XmppNode) b = element ("<message xmlns='jabber:client' id='b'/>");
+  g_autoptr(XmppNode) c = element ("<message xmlns='jabber:client' id='c'/>");
+  Req *req;
+
+  create_session (peer);           /* 1001 held: one of two */
+  xmpp_transport_send (peer->transport, a);
+  req = wait_rid (peer, 1002, 1);  /* two of two */
+  xmpp_transport_send (peer->transport, b);
+  xmpp_transport_send (peer->transport, c);
+  spin (300);
+  g_assert_cmpuint (peer->reqs->len, ==, 3);
+
+  answer (req, 200, "<body " NS_BIND " sid='S1'/>");
+  req = wait_rid (peer, 1003, 1);
+  g_assert_cmpstr (req->body, ==,
+                   "<body rid='1003' sid='S1' " NS_BIND "><message xmlns='jabber:client' id='b'/>"
+                   "<message xmlns='jabber:client' id='c'/></body>");
+  peer_free (peer);
+}
+
+/* A request whose response is lost again and again: after
+ * HTTP_BOSH_MAX_RETRIES resends the session fails as a lost connection. */
+static void
+test_retries_give_up (void)
+{
+  Peer *peer = peer_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XmppNode) a = element ("<message xmlns='jabber:client' id='a'/>");
+  guint n;
+
+  create_session (peer);
+  xmpp_transport_send (peer->transport, a);
+  for (n = 1; n <= HTTP_BOSH_MAX_RETRIES; n++)
+    {
+      Req *req = wait_rid (peer, 1002, n);
+
+      g_assert_cmpstr (req->body, ==, "<body rid='1002' sid='S1' " NS_BIND "><message "
+                                      "xmlns='jabber:client' id='a'/></body>");
+      drop (req);
+    }
+  g_assert_cmpint (read_event (peer->transport, NULL, &error), ==, XMPP_READER_EVENT_NONE);
+  g_assert_error (error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_IO);
+  /* Sent HTTP_BOSH_MAX_RETRIES times in all, never a fourth. */
+  spin (200);
+  for (guint i = 0; i < peer->reqs->len; i++)
+    {
+      Req *req = g_ptr_array_index (peer->reqs, i);
+
+      g_assert_cmpuint (req->rid, <=, 1002);
+    }
+  peer_free (peer);
+}
+
 /* A server that holds no request (hold='0'): empty polls, `polling`
  * seconds apart, one request at a time. */
 static void
@@ -536,6 +605,8 @@ main (int   argc,
   g_test_add_func ("/bosh/session", test_session);
   g_test_add_func ("/bosh/malformed", test_malformed);
   g_test_add_func ("/bosh/polling", test_polling);
+  g_test_add_func ("/bosh/requests-limit", test_requests_limit);
+  g_test_add_func ("/bosh/retries-give-up", test_retries_give_up);
   g_test_add_func ("/bosh/insecure-url", test_insecure_url);
   g_test_add_func ("/bosh/certificate", test_certificate);
 
