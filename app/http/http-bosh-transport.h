@@ -6,8 +6,10 @@
  *     the certificate is checked as for TCP (http-tls.h);
  *   - session creation with a random initial rid below 2^53, incremented
  *     by one per request; hold='1', wait='60', ver='1.6',
- *     xmpp:version='1.0'; the server's sid, requests, hold, wait, polling,
- *     inactivity and maxpause are honoured;
+ *     xmpp:version='1.0'; the server's sid, requests, hold, wait and
+ *     polling are honoured (a request is always out, or a poll every
+ *     `polling` seconds when the server holds none, so `inactivity` never
+ *     runs out; Petrel never pauses, so `maxpause` is only recorded);
  *   - one request is always left with the server so it can push; elements
  *     sent in one main-loop turn go in one request; up to `requests`
  *     requests at once; responses are processed in rid order;
