@@ -19,6 +19,8 @@ each transport:
   requests     BOSH only: HTTP requests Prosody's mod_bosh handled during
                "msg in" (from its debug log); overhead per request/response
                pair = (BOSH bytes - TCP bytes) of that phase / requests
+  in (spaced) bob sends --spaced messages one at a time (the next once
+               the last was printed, 0.2 s apart): bytes per message
   rtt median   `petrel-cli ping bob@localhost/RESOURCE`: an XEP-0199 ping
                through the server to bob and back, the time petrel-cli
                measures inside its session (no login), median of --pings;
@@ -126,6 +128,24 @@ def measure_transport(server, transport, peer, args, serial):
             if transport == "bosh":
                 row["requests"] = bosh_requests(server, mark)
 
+            # The same one at a time, as chat goes: on BOSH each message
+            # then needs a request/response pair of its own.
+            before = settle(proxy)
+            mark = len(server.log_text())
+            spaced = ["spaced-%s-%04d" % (transport, i)
+                      for i in range(args.spaced)]
+            for body in spaced:
+                peer.send_message(server.jid("alice"), body)
+                listener.wait_for(lambda e, b=body: e.get("event") == "message"
+                                  and e.get("body") == b, timeout=60)
+                time.sleep(0.2)
+            after = settle(proxy)
+            row["spaced_in_total"] = ((after[0] + after[1])
+                                      - (before[0] + before[1]))
+            row["spaced_in"] = row["spaced_in_total"] / args.spaced
+            if transport == "bosh":
+                row["spaced_requests"] = bosh_requests(server, mark)
+
         # Outgoing: N messages minus 1 message, each a whole session.
         totals = {}
         for n in (1, args.messages):
@@ -164,6 +184,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--messages", type=int, default=100)
     ap.add_argument("--pings", type=int, default=15)
+    ap.add_argument("--spaced", type=int, default=10,
+                    help="messages received one at a time")
     ap.add_argument("--json", action="store_true",
                     help="print the rows as JSON lines instead of a table")
     args = ap.parse_args()
@@ -197,23 +219,29 @@ def main():
               "included; TCP/IP headers not); %d messages each way"
               % args.messages)
         print()
-        print("%-10s %8s %9s %9s %11s %8s %8s %9s"
+        print("%-10s %8s %9s %9s %11s %8s %9s %11s %8s %9s"
               % ("transport", "login", "msg in", "msg out", "per message",
-                 "vs TCP", "login/TCP", "rtt med"))
+                 "vs TCP", "login/TCP", "in (spaced)", "vs TCP", "rtt med"))
         for row in rows:
-            print("%-10s %8d %9.1f %9.1f %11.1f %7.2fx %8.2fx %7.2fms"
+            print("%-10s %8d %9.1f %9.1f %11.1f %7.2fx %8.2fx %11.1f %7.2fx "
+                  "%7.2fms"
                   % (row["transport"], row["login"], row["msg_in"],
                      row["msg_out"], row["per_message"],
                      row["per_message"] / tcp["per_message"],
-                     row["login"] / tcp["login"], row["rtt_ms"]))
+                     row["login"] / tcp["login"], row["spaced_in"],
+                     row["spaced_in"] / tcp["spaced_in"], row["rtt_ms"]))
         bosh = rows[2]
-        if bosh.get("requests"):
-            extra = bosh["msg_in_total"] - tcp["msg_in_total"]
-            print()
-            print("BOSH: %d HTTP request/response pairs for %d incoming "
-                  "messages; overhead over TCP %.0f bytes per pair"
-                  % (bosh["requests"], args.messages,
-                     extra / bosh["requests"]))
+        print()
+        for what, key, n in (("in a burst", "", args.messages),
+                             ("one at a time", "spaced_", args.spaced)):
+            pairs = bosh.get(key + "requests")
+            if not pairs:
+                continue
+            total = "msg_in_total" if not key else "spaced_in_total"
+            extra = bosh[total] - tcp[total]
+            print("BOSH, %d messages %s: %d HTTP request/response pairs; "
+                  "overhead over TCP %.0f bytes per pair"
+                  % (n, what, pairs, extra / pairs))
 
     ws_ratio = rows[1]["per_message"] / tcp["per_message"]
     print("WebSocket per message: %.1f %% of TCP (target: at most 110 %%)"
