@@ -288,6 +288,17 @@ push_event (HttpWebsocketTransport *self,
   deliver (self);
 }
 
+/* The HTTP upgrade request, with nothing the WebSocket does not use: no
+ * Accept-Encoding (a frame is never content-encoded). */
+static SoupMessage *
+new_upgrade_message (GUri *uri)
+{
+  SoupMessage *msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+
+  soup_message_disable_feature (msg, SOUP_TYPE_CONTENT_DECODER);
+  return msg;
+}
+
 /* Redirects (RFC 7395 §3.6.1) */
 
 static void attach_conn (HttpWebsocketTransport  *self,
@@ -367,7 +378,7 @@ follow_redirect (HttpWebsocketTransport *self,
   g_free (self->url);
   self->url = g_strdup (target);
 
-  msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+  msg = new_upgrade_message (uri);
   if (!http_tls_guard_message (msg, self->ca_file, &error))
     {
       fail (self, g_steal_pointer (&error));
@@ -866,7 +877,7 @@ http_websocket_transport_connect_async (SoupSession                   *session,
       return;
     }
 
-  msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+  msg = new_upgrade_message (uri);
   if (!http_tls_guard_message (msg, params->ca_file, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
