@@ -25,6 +25,7 @@ account_add (CliContext *ctx,
   PetrelAccountRecord record = { 0 };
   XmppTransportKind kind;
   gboolean direct_tls = FALSE;
+  gboolean insecure_loopback = FALSE;
   int port = 0;
   gboolean ok;
   GOptionEntry entries[] = {
@@ -38,6 +39,8 @@ account_add (CliContext *ctx,
     { "bosh", 0, 0, G_OPTION_ARG_STRING, &bosh, "Connect over this BOSH endpoint (XEP-0206)", "https://URL" },
     { "transport", 0, 0, G_OPTION_ARG_STRING, &transport,
       "auto (TCP, then WebSocket, then BOSH), tcp, websocket or bosh", "KIND" },
+    { "insecure-loopback", 0, 0, G_OPTION_ARG_NONE, &insecure_loopback,
+      "Allow ws:// and http:// URLs that name this machine (no TLS)", NULL },
     { NULL }
   };
 
@@ -46,18 +49,21 @@ account_add (CliContext *ctx,
   if (argc != 3)
     return cli_usage_error ("account add JID --password-file FILE [--host H] [--port P] "
                             "[--direct-tls] [--ca-file PEM] [--resource R] [--websocket wss://URL] "
-                            "[--bosh https://URL] [--transport auto|tcp|websocket|bosh]");
+                            "[--bosh https://URL] [--transport auto|tcp|websocket|bosh] [--insecure-loopback]");
   if (password_file == NULL)
     return cli_usage_error ("--password-file is required");
   if (port < 0 || port > 65535)
     return cli_usage_error ("--port must be between 1 and 65535");
   if (!xmpp_transport_kind_from_string (transport, &kind))
     return cli_usage_error ("--transport must be auto, tcp, websocket or bosh");
-  /* Only encrypted endpoints; the connector checks again. */
-  if (websocket != NULL && !g_str_has_prefix (websocket, "wss://"))
-    return cli_usage_error ("--websocket needs a wss:// URL");
-  if (bosh != NULL && !g_str_has_prefix (bosh, "https://"))
-    return cli_usage_error ("--bosh needs an https:// URL");
+  /* Only encrypted endpoints, or plain ones the user forced for this
+   * machine; the transports check again that such a URL is loopback. */
+  if (websocket != NULL && !g_str_has_prefix (websocket, "wss://") &&
+      !(insecure_loopback && g_str_has_prefix (websocket, "ws://")))
+    return cli_usage_error ("--websocket needs a wss:// URL (ws:// only on this machine, with --insecure-loopback)");
+  if (bosh != NULL && !g_str_has_prefix (bosh, "https://") &&
+      !(insecure_loopback && g_str_has_prefix (bosh, "http://")))
+    return cli_usage_error ("--bosh needs an https:// URL (http:// only on this machine, with --insecure-loopback)");
   /* One URL alone pins its transport; both (or none) keep auto. */
   if (transport == NULL && (websocket == NULL) != (bosh == NULL))
     kind = websocket != NULL ? XMPP_TRANSPORT_WEBSOCKET : XMPP_TRANSPORT_BOSH;
@@ -90,6 +96,7 @@ account_add (CliContext *ctx,
   record.transport = kind == XMPP_TRANSPORT_AUTO ? NULL : (char *) xmpp_transport_kind_to_string (kind);
   record.websocket_url = websocket;
   record.bosh_url = bosh;
+  record.insecure_loopback = insecure_loopback;
 
   ok = cli_open_store (ctx, &error) && petrel_account_store_add (ctx->store, &record, &error);
   explicit_bzero (record.password, strlen (record.password));
@@ -149,6 +156,11 @@ account_list (CliContext *ctx,
       cli_json_add (builder, "transport", record->transport ? record->transport : "auto");
       cli_json_add (builder, "websocket_url", record->websocket_url);
       cli_json_add (builder, "bosh_url", record->bosh_url);
+      if (record->insecure_loopback)
+        {
+          json_builder_set_member_name (builder, "insecure_loopback");
+          json_builder_add_boolean_value (builder, TRUE);
+        }
       json_builder_end_object (builder);
       cli_print_json (builder);
     }

@@ -727,6 +727,7 @@ attempt_connect (PetrelSession *self)
   config.transport = transport;
   config.websocket_url = self->record->websocket_url;
   config.bosh_url = self->record->bosh_url;
+  config.allow_insecure_loopback_ws = self->record->insecure_loopback;
   config.provider = get_transport_provider ();
 
   self->connector = xmpp_connector_new (&config);

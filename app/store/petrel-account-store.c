@@ -52,6 +52,7 @@ petrel_account_record_copy (const PetrelAccountRecord *record)
   copy->websocket_url = g_strdup (record->websocket_url);
   copy->bosh_url = g_strdup (record->bosh_url);
   copy->disabled = record->disabled;
+  copy->insecure_loopback = record->insecure_loopback;
 
   return copy;
 }
@@ -158,6 +159,7 @@ petrel_account_store_get (PetrelAccountStore  *self,
   record->websocket_url = g_key_file_get_string (self->keyfile, jid, "websocket-url", NULL);
   record->bosh_url = g_key_file_get_string (self->keyfile, jid, "bosh-url", NULL);
   record->disabled = g_key_file_get_boolean (self->keyfile, jid, "disabled", NULL);
+  record->insecure_loopback = g_key_file_get_boolean (self->keyfile, jid, "insecure-loopback", NULL);
   /* A stale copy in the file never wins over the keyring. */
   if (record->password_in_keyring && record->password != NULL)
     {
@@ -245,6 +247,7 @@ write_record (GKeyFile                  *keyfile,
   set_optional (keyfile, jid, "websocket-url", record->websocket_url);
   set_optional (keyfile, jid, "bosh-url", record->bosh_url);
   set_flag (keyfile, jid, "disabled", record->disabled);
+  set_flag (keyfile, jid, "insecure-loopback", record->insecure_loopback);
 }
 
 gboolean

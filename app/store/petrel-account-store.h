@@ -31,6 +31,9 @@ G_BEGIN_DECLS
  * @bosh_url: (nullable): an `https://` BOSH URL to use instead of
  *   discovering one
  * @disabled: the account is kept but does not connect (`disabled=true`)
+ * @insecure_loopback: accept `ws://` and `http://` URLs when they name a
+ *   loopback address (`insecure-loopback=true`; for a server on the same
+ *   machine, set only on the user's explicit request)
  *
  * The stored settings of one account.  Strings are owned by the record.
  */
@@ -48,6 +51,7 @@ typedef struct
   char *websocket_url;
   char *bosh_url;
   gboolean disabled;
+  gboolean insecure_loopback;
 } PetrelAccountRecord;
 
 void petrel_account_record_free (PetrelAccountRecord *record);

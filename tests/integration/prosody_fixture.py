@@ -968,7 +968,7 @@ class PetrelCli:
     def add_account(self, user, password=None, direct_tls=False,
                     ca_file=None, port=None, host="127.0.0.1",
                     resource=None, websocket=None, bosh=None,
-                    transport=None):
+                    transport=None, insecure_loopback=False):
         """`account add` for USER on self.server with the fixture CA.
 
         websocket/bosh: a wss:// or https:// URL (server.websocket_url(),
@@ -995,6 +995,8 @@ class PetrelCli:
             args += ["--websocket", websocket]
         if bosh:
             args += ["--bosh", bosh]
+        if insecure_loopback:
+            args.append("--insecure-loopback")
         if transport:
             args += ["--transport", transport]
         result = self.run(*args)

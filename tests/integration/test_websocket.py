@@ -337,5 +337,45 @@ class DiscoveryTest(ServerTestCase):
         listener.wait_for(lambda e: e.get("body") == "through https only")
 
 
+class InsecureLoopbackTest(ServerTestCase):
+    """ws:// only when it names this machine and the user forced it.
+
+    Prosody also listens for plain HTTP on a loopback port here, and is
+    told to treat WebSocket sessions as secure so it accepts SASL on them.
+    """
+
+    users = {"alice": "alice-secret-1"}
+    server_options = dict(web=True, http=True,
+                          config_extra="consider_websocket_secure = true")
+
+    def plain_url(self, host="127.0.0.1"):
+        return "ws://%s:%d%s" % (host, self.server.http_port,
+                                 self.server.WEBSOCKET_PATH)
+
+    def test_ws_refused_without_the_flag(self):
+        cli = self.cli()
+        with self.assertRaisesRegex(AssertionError, "wss://"):
+            cli.add_account("alice", websocket=self.plain_url())
+
+    def test_forced_ws_on_loopback_logs_in(self):
+        cli = self.cli("alice", websocket=self.plain_url(),
+                       insecure_loopback=True)
+        r = cli.run("ping", verbose=True, timeout=30)
+        self.assertSucceeded(r)
+        self.assertIn("<open xmlns='%s' to='localhost'" % FRAMING, r.stderr)
+        listed = cli.run("account", "list", "--json").json_lines()
+        self.assertEqual(listed[0].get("insecure_loopback"), True)
+
+    def test_forced_ws_elsewhere_is_refused(self):
+        # The flag covers this machine only: a plain URL naming another
+        # host fails before any byte is sent, as a TLS problem.
+        cli = self.cli("alice", websocket=self.plain_url("192.0.2.1"),
+                       insecure_loopback=True)
+        mark = self.log_mark()
+        r = cli.run("ping", timeout=30)
+        self.assertEqual(r.returncode, 4, repr(r))
+        self.assertNotIn("alice@localhost", self.log_since(mark))
+
+
 if __name__ == "__main__":
     run_tests()
