@@ -4,9 +4,11 @@
 /*
  * A conversation can hold hundreds of thousands of messages; the list
  * holds a window of them, contiguous in the history's (sort time, row id)
- * order, oldest first, and never more than max-items (default 120:
- * twelve pages of 10, some six screens).  Memory is bounded by that,
- * whatever the length of the history.
+ * order, oldest first, and never more than max-items (default 1,000:
+ * twenty pages of 50).  Memory is bounded by that, whatever the length of
+ * the history.  A view may lower both (petrel_message_list_set_page_size
+ * (), petrel_message_list_set_max_items ()) to what it can lay out in one
+ * main-loop turn and keep alive.
  *
  *   load_newest ()   the newest page; replaces the window (items-changed
  *                    (0, old, new), the only whole-list change)
@@ -34,15 +36,8 @@
 
 #include "petrel-message-list.h"
 
-/* A page is what one main-loop turn binds and lays out in a view: laying
- * out a wrapped message costs one to two milliseconds of text shaping, so
- * ten keep a frame well under its budget while scrolling back; a view
- * taller than one page reads the next in the following turn. */
-#define DEFAULT_PAGE_SIZE 10
-/* A list view keeps a row for every item up to 200 (GTK 4.8), laid out
- * on every frame; a window below that bounds the rows, and with them the
- * memory and each frame's work. */
-#define DEFAULT_MAX_ITEMS 120
+#define DEFAULT_PAGE_SIZE 50
+#define DEFAULT_MAX_ITEMS 1000
 
 struct _PetrelMessageList
 {
@@ -53,6 +48,7 @@ struct _PetrelMessageList
   guint max_items;
 
   GPtrArray *items; /* PetrelMessage, oldest first */
+  gboolean constructed;
   gboolean loaded;
   gboolean has_older;
   gboolean has_newer;
@@ -119,6 +115,7 @@ petrel_message_list_constructed (GObject *object)
   /* Room for the page being read and the one it joins, so a load never
    * drops what it just loaded. */
   self->max_items = MAX (self->max_items, 2 * self->page_size);
+  self->constructed = TRUE;
 }
 
 static void
@@ -173,8 +170,18 @@ petrel_message_list_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_SOURCE: self->source = g_value_dup_object (value); break;
-    case PROP_PAGE_SIZE: self->page_size = g_value_get_uint (value); break;
-    case PROP_MAX_ITEMS: self->max_items = g_value_get_uint (value); break;
+    case PROP_PAGE_SIZE:
+      if (self->constructed)
+        petrel_message_list_set_page_size (self, g_value_get_uint (value));
+      else
+        self->page_size = g_value_get_uint (value);
+      break;
+    case PROP_MAX_ITEMS:
+      if (self->constructed)
+        petrel_message_list_set_max_items (self, g_value_get_uint (value));
+      else
+        self->max_items = g_value_get_uint (value);
+      break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -184,6 +191,7 @@ petrel_message_list_class_init (PetrelMessageListClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GParamFlags construct = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
   GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
 
   object_class->constructed = petrel_message_list_constructed;
@@ -195,10 +203,10 @@ petrel_message_list_class_init (PetrelMessageListClass *klass)
   properties[PROP_SOURCE] =
     g_param_spec_object ("source", NULL, NULL, PETREL_TYPE_HISTORY_SOURCE, construct);
   properties[PROP_PAGE_SIZE] =
-    g_param_spec_uint ("page-size", NULL, NULL, 1, 10000, DEFAULT_PAGE_SIZE, construct);
+    g_param_spec_uint ("page-size", NULL, NULL, 1, 10000, DEFAULT_PAGE_SIZE, rw);
   /* At least twice page-size; raised to that when set lower. */
   properties[PROP_MAX_ITEMS] =
-    g_param_spec_uint ("max-items", NULL, NULL, 2, G_MAXUINT / 2, DEFAULT_MAX_ITEMS, construct);
+    g_param_spec_uint ("max-items", NULL, NULL, 2, G_MAXUINT / 2, DEFAULT_MAX_ITEMS, rw);
   properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_HAS_OLDER] = g_param_spec_boolean ("has-older", NULL, NULL, FALSE, ro);
   properties[PROP_HAS_NEWER] = g_param_spec_boolean ("has-newer", NULL, NULL, FALSE, ro);
@@ -656,4 +664,60 @@ petrel_message_list_update (PetrelMessageList *self,
     }
 
   return FALSE;
+}
+
+/**
+ * petrel_message_list_set_page_size:
+ * @page_size: messages per read from the source, at least 1
+ *
+ * How many messages each later load reads: a view sets what it can bind
+ * and lay out in one main-loop turn.  max-items rises to twice this if it
+ * was lower.
+ */
+void
+petrel_message_list_set_page_size (PetrelMessageList *self,
+                                   guint              page_size)
+{
+  g_return_if_fail (PETREL_IS_MESSAGE_LIST (self));
+  g_return_if_fail (page_size >= 1);
+
+  if (self->page_size == page_size)
+    return;
+
+  self->page_size = page_size;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE_SIZE]);
+  if (self->max_items < 2 * page_size)
+    petrel_message_list_set_max_items (self, 2 * page_size);
+}
+
+/**
+ * petrel_message_list_set_max_items:
+ * @max_items: the most messages the window holds (raised to twice
+ *   page-size)
+ *
+ * Bounds the window.  A window longer than the new bound drops the end
+ * away from the live end: its oldest messages while it is at the live
+ * end, else its newest.
+ */
+void
+petrel_message_list_set_max_items (PetrelMessageList *self,
+                                   guint              max_items)
+{
+  guint old_n;
+
+  g_return_if_fail (PETREL_IS_MESSAGE_LIST (self));
+
+  max_items = MAX (max_items, 2 * self->page_size);
+  if (self->max_items == max_items)
+    return;
+
+  self->max_items = max_items;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_ITEMS]);
+
+  old_n = self->items->len;
+  if (self->has_newer)
+    trim_newer (self);
+  else
+    trim_older (self);
+  notify_n_items (self, old_n);
 }

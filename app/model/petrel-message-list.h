@@ -18,6 +18,10 @@ PetrelMessageList *petrel_message_list_new (PetrelHistorySource *source) G_GNUC_
 PetrelHistorySource *petrel_message_list_get_source (PetrelMessageList *self);
 guint petrel_message_list_get_page_size (PetrelMessageList *self);
 guint petrel_message_list_get_max_items (PetrelMessageList *self);
+void petrel_message_list_set_page_size (PetrelMessageList *self,
+                                        guint              page_size);
+void petrel_message_list_set_max_items (PetrelMessageList *self,
+                                        guint              max_items);
 gboolean petrel_message_list_get_has_older (PetrelMessageList *self);
 gboolean petrel_message_list_get_has_newer (PetrelMessageList *self);
 

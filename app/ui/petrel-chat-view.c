@@ -33,6 +33,15 @@
 /* How close to an edge counts as being there, in pixels. */
 #define EDGE_THRESHOLD 48.0
 
+/* Paging for the list view.  Binding and laying out a wrapped message
+ * costs one to two milliseconds of text shaping, so a page of ten keeps
+ * a frame well within its budget (a screen fills over a few turns); and
+ * GTK 4.8's list view keeps a row, laid out on every frame, for up to
+ * 200 items, so a window below that bounds the rows, their memory and
+ * each frame's work. */
+#define VIEW_PAGE_SIZE 10
+#define VIEW_MAX_ITEMS 120
+
 struct _PetrelChatView
 {
   AdwBin parent_instance;
@@ -366,6 +375,27 @@ release_focus (PetrelChatView *self)
     gtk_root_set_focus (root, NULL);
 }
 
+/* Pages and a window the view can lay out a turn at a time; a list
+ * opened with a larger page starts again from its newest small page,
+ * before any row is built for it. */
+static void
+adapt_paging (PetrelChatView    *self,
+              PetrelMessageList *messages)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (petrel_message_list_get_page_size (messages) > VIEW_PAGE_SIZE)
+    {
+      petrel_message_list_set_page_size (messages, VIEW_PAGE_SIZE);
+      if (!petrel_message_list_get_has_newer (messages)
+          && g_list_model_get_n_items (G_LIST_MODEL (messages)) > VIEW_PAGE_SIZE
+          && !petrel_message_list_load_newest (messages, &error))
+        g_debug ("Could not read the newest messages: %s", error->message);
+    }
+  if (petrel_message_list_get_max_items (messages) > VIEW_MAX_ITEMS)
+    petrel_message_list_set_max_items (messages, VIEW_MAX_ITEMS);
+}
+
 static void
 set_messages (PetrelChatView    *self,
               PetrelMessageList *messages)
@@ -383,6 +413,7 @@ set_messages (PetrelChatView    *self,
 
   if (messages != NULL)
     {
+      adapt_paging (self, messages);
       selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (messages)));
       gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
       g_signal_connect_after (messages, "items-changed", G_CALLBACK (items_changed_cb), self);

@@ -253,23 +253,23 @@ test_open_reads_newest_page_only (void)
   g_autoptr(GError) error = NULL;
 
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (list)) == PETREL_TYPE_MESSAGE);
-  g_assert_cmpuint (petrel_message_list_get_page_size (list), ==, 10);
-  g_assert_cmpuint (petrel_message_list_get_max_items (list), ==, 120);
+  g_assert_cmpuint (petrel_message_list_get_page_size (list), ==, 50);
+  g_assert_cmpuint (petrel_message_list_get_max_items (list), ==, 1000);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
   g_assert_cmpuint (history->n_reads, ==, 0);
 
   g_assert_true (petrel_message_list_load_newest (list, &error));
   g_assert_no_error (error);
-  recorder_check (recorder, "(0,0,10)");
+  recorder_check (recorder, "(0,0,50)");
   assert_notified (log, "has-older,n-items");
-  assert_window (list, N_BIG - 10, 10);
+  assert_window (list, N_BIG - 50, 50);
   g_assert_true (petrel_message_list_get_has_older (list));
   g_assert_false (petrel_message_list_get_has_newer (list));
 
   /* One read of one page (and the one row that says there is more). */
   g_assert_cmpuint (history->n_reads, ==, 1);
-  g_assert_cmpuint (history->n_created, ==, 11);
-  g_assert_cmpuint (live_messages, ==, 10);
+  g_assert_cmpuint (history->n_created, ==, 51);
+  g_assert_cmpuint (live_messages, ==, 50);
 
   recorder_free (recorder);
   notify_log_free (log);
@@ -637,6 +637,58 @@ test_update_state (void)
   g_assert_cmpuint (live_messages, ==, 0);
 }
 
+/* A view lowers the page size and the window to what it lays out in a
+ * turn; a shorter window drops the end away from the live end. */
+static void
+test_view_lowers_paging (void)
+{
+  FakeHistory *history = fake_history_new (1000, 7);
+  PetrelMessageList *list = list_new (history, 50, 1000);
+  Recorder *recorder = recorder_new (list);
+  NotifyLog *log = notify_log_new (list);
+
+  g_assert_true (petrel_message_list_load_newest (list, NULL));
+  recorder_check (recorder, "(0,0,50)");
+  assert_notified (log, "has-older,n-items");
+
+  petrel_message_list_set_page_size (list, 10);
+  petrel_message_list_set_page_size (list, 10);
+  assert_notified (log, "page-size");
+  g_assert_cmpuint (petrel_message_list_get_max_items (list), ==, 1000);
+
+  /* At the live end: the oldest go. */
+  petrel_message_list_set_max_items (list, 30);
+  recorder_check (recorder, "(0,20,0)");
+  assert_notified (log, "max-items,n-items");
+  assert_window (list, 970, 30);
+  g_assert_true (petrel_message_list_get_has_older (list));
+  g_assert_false (petrel_message_list_get_has_newer (list));
+
+  /* Pages are the new size; the window stays bounded. */
+  g_assert_true (petrel_message_list_load_older (list, NULL));
+  recorder_check (recorder, "(0,0,10)(30,10,0)");
+  assert_window (list, 960, 30);
+  g_assert_true (petrel_message_list_get_has_newer (list));
+  assert_notified (log, "has-newer");
+
+  /* Scrolled back: the newest go; never below two pages. */
+  petrel_message_list_set_max_items (list, 5);
+  g_assert_cmpuint (petrel_message_list_get_max_items (list), ==, 20);
+  recorder_check (recorder, "(20,10,0)");
+  assert_window (list, 960, 20);
+  assert_notified (log, "max-items,n-items");
+
+  /* A larger page raises the bound with it. */
+  petrel_message_list_set_page_size (list, 15);
+  g_assert_cmpuint (petrel_message_list_get_max_items (list), ==, 30);
+  assert_notified (log, "max-items,page-size");
+  recorder_check (recorder, "");
+
+  recorder_free (recorder);
+  notify_log_free (log);
+  finish (list, history);
+}
+
 /* XEP-0308: a correction reaches the shown original in place. */
 static void
 test_update_corrects_in_place (void)
@@ -749,6 +801,7 @@ main (int   argc,
   g_test_add_func ("/message-list/append-while-scrolled-back", test_append_while_scrolled_back);
   g_test_add_func ("/message-list/load-newest-jumps-back", test_load_newest_jumps_back);
   g_test_add_func ("/message-list/update-state", test_update_state);
+  g_test_add_func ("/message-list/view-lowers-paging", test_view_lowers_paging);
   g_test_add_func ("/message-list/update-corrects-in-place", test_update_corrects_in_place);
   g_test_add_func ("/message-list/source-errors", test_source_errors);
 
