@@ -100,6 +100,10 @@ void petrel_accounts_chat_state_cb (PetrelSession *session,
                                     gpointer       user_data);
 void petrel_accounts_close_open_lists (PetrelAccounts *self);
 void petrel_accounts_mark_current_read (PetrelAccounts *self);
+gboolean petrel_accounts_check_transport (const char  *transport,
+                                          const char  *websocket_url,
+                                          const char  *bosh_url,
+                                          GError     **error);
 gboolean petrel_accounts_is_watched (PetrelAccounts *self);
 
 /* petrel-accounts-signin.c */

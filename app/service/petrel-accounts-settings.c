@@ -318,29 +318,29 @@ nonempty (const char *text)
   return text != NULL && *text != '\0' ? g_strdup (text) : NULL;
 }
 
-static gboolean
-check_settings (const PetrelAccountRecord  *settings,
-                GError                    **error)
+/* Shared with the sign-in: what the user may choose as a transport. */
+gboolean
+petrel_accounts_check_transport (const char  *transport,
+                                 const char  *websocket_url,
+                                 const char  *bosh_url,
+                                 GError     **error)
 {
   static const char * const transports[] = { "auto", "tcp", "websocket", "bosh", NULL };
 
-  if (settings->transport != NULL && *settings->transport != '\0' &&
-      !g_strv_contains (transports, settings->transport))
+  if (transport != NULL && *transport != '\0' && !g_strv_contains (transports, transport))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "Unknown transport “%s”", settings->transport);
+                   "Unknown transport “%s”", transport);
       return FALSE;
     }
   /* TLS always (DESIGN.md): no ws:// or http:// endpoints. */
-  if (settings->websocket_url != NULL && *settings->websocket_url != '\0' &&
-      !g_str_has_prefix (settings->websocket_url, "wss://"))
+  if (websocket_url != NULL && *websocket_url != '\0' && !g_str_has_prefix (websocket_url, "wss://"))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                            "The WebSocket URL must start with wss://");
       return FALSE;
     }
-  if (settings->bosh_url != NULL && *settings->bosh_url != '\0' &&
-      !g_str_has_prefix (settings->bosh_url, "https://"))
+  if (bosh_url != NULL && *bosh_url != '\0' && !g_str_has_prefix (bosh_url, "https://"))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                            "The BOSH URL must start with https://");
@@ -376,7 +376,8 @@ petrel_accounts_update_async (PetrelAccounts            *self,
                                "No account %s in this profile", settings->jid);
       return;
     }
-  if (!check_settings (settings, &error))
+  if (!petrel_accounts_check_transport (settings->transport, settings->websocket_url,
+                                        settings->bosh_url, &error))
     {
       g_task_return_error (task, error);
       return;

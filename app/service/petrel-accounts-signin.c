@@ -51,6 +51,12 @@ typedef struct
   gulong cancelled_id;
 } SignIn;
 
+static char *
+nonempty_or_null (const char *text)
+{
+  return text != NULL && *text != '\0' ? g_strdup (text) : NULL;
+}
+
 static void
 sign_in_free (gpointer data)
 {
@@ -451,6 +457,13 @@ petrel_accounts_sign_in_async (PetrelAccounts              *self,
       return;
     }
 
+  if (!petrel_accounts_check_transport (settings->transport, settings->websocket_url,
+                                        settings->bosh_url, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
   bare = xmpp_jid_dup_bare (jid);
   existing = petrel_account_store_get (self->store, xmpp_jid_get_bare_string (bare), NULL);
   if (existing != NULL || petrel_accounts_lookup_entry (self, xmpp_jid_get_bare_string (bare)) != NULL)
@@ -464,10 +477,13 @@ petrel_accounts_sign_in_async (PetrelAccounts              *self,
   s->record = g_new0 (PetrelAccountRecord, 1);
   s->record->jid = g_strdup (xmpp_jid_get_bare_string (bare));
   s->record->password = g_strdup (settings->password);
-  s->record->host = g_strdup (settings->host != NULL && *settings->host != '\0' ? settings->host : NULL);
+  s->record->host = nonempty_or_null (settings->host);
   s->record->port = settings->port;
   s->record->direct_tls = settings->direct_tls;
-  s->record->ca_file = g_strdup (settings->ca_file != NULL && *settings->ca_file != '\0' ? settings->ca_file : NULL);
+  s->record->ca_file = nonempty_or_null (settings->ca_file);
+  s->record->transport = nonempty_or_null (settings->transport);
+  s->record->websocket_url = nonempty_or_null (settings->websocket_url);
+  s->record->bosh_url = nonempty_or_null (settings->bosh_url);
   s->jid = g_steal_pointer (&bare);
   s->allow_file_password = settings->allow_file_password;
   s->create = create;

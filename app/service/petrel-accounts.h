@@ -76,6 +76,10 @@ void petrel_accounts_set_focused (PetrelAccounts *self,
  *   %PETREL_STORE_ERROR_NO_SECRET_SERVICE before connecting, so the UI can
  *   ask "Keep the password in the profile file instead?" and try again
  *
+ * @transport: (nullable): "auto" (%NULL), "tcp", "websocket" or "bosh"
+ * @websocket_url: (nullable): a `wss://` endpoint instead of discovery
+ * @bosh_url: (nullable): an `https://` endpoint instead of discovery
+ *
  * The sign-in details the assistant collects.  @host, @ca_file may be
  * %NULL; @port 0 means the default.
  */
@@ -88,6 +92,9 @@ typedef struct
   gboolean direct_tls;
   const char *ca_file;
   gboolean allow_file_password;
+  const char *transport;
+  const char *websocket_url;
+  const char *bosh_url;
 } PetrelAccountSettings;
 
 /**

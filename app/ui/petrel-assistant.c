@@ -39,6 +39,9 @@ typedef struct
   AdwEntryRow *port_row;
   AdwEntryRow *ca_file_row;
   GtkSwitch *direct_tls_switch;
+  AdwComboRow *transport_row;
+  AdwEntryRow *websocket_row;
+  AdwEntryRow *bosh_row;
   GtkRevealer *error_revealer;
   GtkLabel *error_label;
   GtkSpinner *spinner;
@@ -61,6 +64,9 @@ struct _PetrelAssistant
   guint16 port;
   gboolean direct_tls;
   char *ca_file;
+  const char *transport; /* static string, NULL for automatic */
+  char *websocket_url;
+  char *bosh_url;
 
   AdwLeaflet *leaflet;
   Form sign_in;
@@ -365,6 +371,9 @@ clear_attempt (PetrelAssistant *self)
     }
   g_clear_pointer (&self->host, g_free);
   g_clear_pointer (&self->ca_file, g_free);
+  g_clear_pointer (&self->websocket_url, g_free);
+  g_clear_pointer (&self->bosh_url, g_free);
+  self->transport = NULL;
 }
 
 static void
@@ -420,6 +429,9 @@ start (PetrelAssistant *self,
     .direct_tls = self->direct_tls,
     .ca_file = self->ca_file,
     .allow_file_password = allow_file_password,
+    .transport = self->transport,
+    .websocket_url = self->websocket_url,
+    .bosh_url = self->bosh_url,
   };
 
   g_return_if_fail (self->accounts != NULL);
@@ -432,6 +444,9 @@ start (PetrelAssistant *self,
                                  sign_in_cb, g_object_ref (self));
 }
 
+/* The transport choices, in the order of the combo rows' items. */
+static const char * const transport_names[] = { NULL, "tcp", "websocket", "bosh" };
+
 /* Checks the form; returns FALSE after showing what is wrong. */
 static gboolean
 read_form (PetrelAssistant *self,
@@ -442,6 +457,9 @@ read_form (PetrelAssistant *self,
   const char *port_text = text_of (form->port_row);
   const char *host = text_of (form->host_row);
   const char *ca_file = text_of (form->ca_file_row);
+  const char *websocket = text_of (form->websocket_row);
+  const char *bosh = text_of (form->bosh_row);
+  guint transport = adw_combo_row_get_selected (form->transport_row);
   guint64 port = 0;
 
   /* Without the spaces people paste along. */
@@ -474,8 +492,23 @@ read_form (PetrelAssistant *self,
       return FALSE;
     }
 
+  /* TLS always: the endpoints are https only. */
+  if (*websocket != '\0' && !g_str_has_prefix (websocket, "wss://"))
+    {
+      show_error_text (self, form, _("The WebSocket URL must start with wss://."));
+      return FALSE;
+    }
+  if (*bosh != '\0' && !g_str_has_prefix (bosh, "https://"))
+    {
+      show_error_text (self, form, _("The BOSH URL must start with https://."));
+      return FALSE;
+    }
+
   clear_attempt (self);
   self->ca_file = *ca_file != '\0' ? g_strdup (ca_file) : NULL;
+  self->transport = transport < G_N_ELEMENTS (transport_names) ? transport_names[transport] : NULL;
+  self->websocket_url = *websocket != '\0' ? g_strdup (websocket) : NULL;
+  self->bosh_url = *bosh != '\0' ? g_strdup (bosh) : NULL;
   self->jid = g_strdup (xmpp_jid_get_bare_string (jid));
   self->password = g_strdup (text_of (form->password_row));
   self->host = *host != '\0' ? g_strstrip (g_strdup (host)) : NULL;
@@ -643,6 +676,9 @@ petrel_assistant_class_init (PetrelAssistantClass *klass)
   BIND_FORM ("", sign_in, port_row);
   BIND_FORM ("", sign_in, ca_file_row);
   BIND_FORM ("", sign_in, direct_tls_switch);
+  BIND_FORM ("", sign_in, transport_row);
+  BIND_FORM ("", sign_in, websocket_row);
+  BIND_FORM ("", sign_in, bosh_row);
   BIND_FORM ("", sign_in, error_revealer);
   BIND_FORM ("", sign_in, error_label);
   BIND_FORM ("create_", create, form);
@@ -654,6 +690,9 @@ petrel_assistant_class_init (PetrelAssistantClass *klass)
   BIND_FORM ("create_", create, port_row);
   BIND_FORM ("create_", create, ca_file_row);
   BIND_FORM ("create_", create, direct_tls_switch);
+  BIND_FORM ("create_", create, transport_row);
+  BIND_FORM ("create_", create, websocket_row);
+  BIND_FORM ("create_", create, bosh_row);
   BIND_FORM ("create_", create, error_revealer);
   BIND_FORM ("create_", create, error_label);
   gtk_widget_class_bind_template_callback (widget_class, form_changed_cb);

@@ -26,9 +26,10 @@ static const char fixture_script[] =
   "if not f.prosody_available():\n"
   "    print('SKIP', flush=True)\n"
   "    sys.exit(0)\n"
-  "users = {'alice': 'alice-pw', 'bob': 'bob-pw', 'carol': 'carol-pw'}\n"
-  "with f.ProsodyServer(users=users, registration=True, **f.DELIVERY_OPTIONS) as s:\n"
+  "users = {'alice': 'alice-pw', 'bob': 'bob-pw', 'carol': 'carol-pw', 'erin': 'erin-pw'}\n"
+  "with f.ProsodyServer(users=users, registration=True, web=True, **f.DELIVERY_OPTIONS) as s:\n"
   "    print('PORT %d' % s.c2s_port)\n"
+  "    print('WS %s' % s.websocket_url())\n"
   "    print('CA %s' % s.ca_file)\n"
   "    print('READY', flush=True)\n"
   "    sys.stdin.read()\n";
@@ -38,6 +39,7 @@ typedef struct
   GSubprocess *process;
   guint16 port;
   char *ca_file;
+  char *websocket_url;
   char *dir;
 } Server;
 
@@ -68,6 +70,8 @@ start_server (void)
         return FALSE;
       if (g_str_has_prefix (line, "PORT "))
         server.port = (guint16) g_ascii_strtoull (line + 5, NULL, 10);
+      else if (g_str_has_prefix (line, "WS "))
+        server.websocket_url = g_strdup (line + 3);
       else if (g_str_has_prefix (line, "CA "))
         server.ca_file = g_strdup (line + 3);
       else if (g_str_equal (line, "READY"))
@@ -87,6 +91,7 @@ stop_server (void)
   g_subprocess_wait (server.process, NULL, NULL);
   g_clear_object (&server.process);
   g_clear_pointer (&server.ca_file, g_free);
+  g_clear_pointer (&server.websocket_url, g_free);
 }
 
 /* Helpers */
@@ -614,6 +619,49 @@ test_sign_in (void)
   stop_accounts (accounts);
 }
 
+/* The assistant's transport choice: the first connection already goes
+ * over the WebSocket (the TCP port given is closed, so TCP cannot have
+ * been used), and the account keeps the choice. */
+static void
+test_sign_in_websocket (void)
+{
+  PetrelAccounts *accounts = open_profile ("signin-ws", NULL);
+  g_autofree char *path = g_build_filename (server.dir, "signin-ws", "accounts.ini", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *expected_url = NULL;
+  g_autofree char *jid = jid_of ("erin");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  PetrelAccountSettings settings = {
+    .jid = jid,
+    .password = "erin-pw",
+    .host = "127.0.0.1",
+    .port = 1,
+    .ca_file = server.ca_file,
+    .allow_file_password = TRUE,
+    .transport = "websocket",
+    .websocket_url = server.websocket_url,
+  };
+  PetrelAccount *account;
+
+  g_assert_nonnull (server.websocket_url);
+  petrel_accounts_sign_in_async (accounts, &settings, FALSE, NULL, result_cb, &result);
+  wait_until (result_set, &result);
+  account = petrel_accounts_sign_in_finish (accounts, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (account);
+  g_assert_cmpint (petrel_account_get_state (account), ==, PETREL_ACCOUNT_ONLINE);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "transport=websocket"));
+  expected_url = g_strdup_printf ("websocket-url=%s", server.websocket_url);
+  g_assert_nonnull (strstr (contents, expected_url));
+
+  /* The finished attempt holds the accounts object as its source. */
+  g_clear_object (&result);
+  stop_accounts (accounts);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -638,6 +686,7 @@ main (int   argc,
 
   g_test_add_func ("/accounts-live/two-users", test_two_users);
   g_test_add_func ("/accounts-live/sign-in", test_sign_in);
+  g_test_add_func ("/accounts-live/sign-in-websocket", test_sign_in_websocket);
   status = g_test_run ();
 
   stop_server ();

@@ -809,6 +809,27 @@ test_sign_in_refused_before_network (Fixture       *fixture,
   settings.password = "";
   error = sign_in (fixture, &settings, FALSE);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* TLS always: a plain endpoint or an unknown transport never connects. */
+  settings.password = "sword";
+  settings.allow_file_password = TRUE;
+  settings.transport = "websocket";
+  settings.websocket_url = "ws://127.0.0.1:1/xmpp-websocket";
+  error = sign_in (fixture, &settings, FALSE);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  settings.websocket_url = NULL;
+  settings.transport = "bosh";
+  settings.bosh_url = "http://127.0.0.1:1/http-bind";
+  error = sign_in (fixture, &settings, FALSE);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  settings.bosh_url = NULL;
+  settings.transport = "carrier-pigeon";
+  error = sign_in (fixture, &settings, FALSE);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  assert_not_added (fixture, TYBALT);
 }
 
 static void
@@ -1143,7 +1164,9 @@ test_update_refused (Fixture       *fixture,
   PetrelSession *old = fixture->entry->session;
 
   /* No keyring here, and the file not allowed: nothing changes. */
+  g_free (settings->password);
   settings->password = g_strdup ("new-pw");
+  g_free (settings->host);
   settings->host = g_strdup ("elsewhere.lit");
   petrel_accounts_update_async (fixture->accounts, settings, FALSE, NULL, result_cb, &result);
   wait_until (result_set, &result);

@@ -174,6 +174,18 @@ test_form_is_checked_before_connecting (void)
   gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.sign-in", NULL);
   g_assert_nonnull (strstr (petrel_assistant_get_error_message (assistant), "65535"));
 
+  /* TLS always: a plain WebSocket or BOSH endpoint is refused here. */
+  fill (assistant, "port_row", "");
+  adw_combo_row_set_selected (child (assistant, "transport_row"), 2);
+  fill (assistant, "websocket_row", "ws://chat.example.org/xmpp-websocket");
+  gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.sign-in", NULL);
+  g_assert_nonnull (strstr (petrel_assistant_get_error_message (assistant), "wss://"));
+  fill (assistant, "websocket_row", "");
+  fill (assistant, "bosh_row", "http://chat.example.org/http-bind");
+  gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.sign-in", NULL);
+  g_assert_nonnull (strstr (petrel_assistant_get_error_message (assistant), "https://"));
+  fill (assistant, "bosh_row", "");
+
   /* The create page checks that the passwords match. */
   petrel_assistant_show_create_page (assistant);
   fill (assistant, "create_address_row", "newbie@example.org");
