@@ -74,6 +74,11 @@ struct _XmppConnector
   gulong external_id;
   guint timeout_id;
   gboolean timed_out;
+  /* XEP-0198 §5: a server that never answers <resume/> (seen with a
+   * server failing inside its resumption handler) must not hold the
+   * attempt for the whole deadline, nor every later one. */
+  guint resume_deadline_id;
+  gboolean resume_timed_out;
   State state;
 
   GPtrArray *candidates;
@@ -144,6 +149,7 @@ xmpp_connector_dispose (GObject *object)
   XmppConnector *self = XMPP_CONNECTOR (object);
 
   g_clear_handle_id (&self->timeout_id, g_source_remove);
+  g_clear_handle_id (&self->resume_deadline_id, g_source_remove);
   if (self->external != NULL && self->external_id != 0)
     g_cancellable_disconnect (self->external, self->external_id);
   self->external_id = 0;
@@ -315,6 +321,7 @@ finish_attempt (XmppConnector *self)
 {
   end_tcp_deadline (self);
   g_clear_handle_id (&self->timeout_id, g_source_remove);
+  g_clear_handle_id (&self->resume_deadline_id, g_source_remove);
   if (self->external != NULL && self->external_id != 0)
     g_cancellable_disconnect (self->external, self->external_id);
   self->external_id = 0;
@@ -353,7 +360,14 @@ fail (XmppConnector *self,
     }
 
   /* A cancelled operation is reported as what cancelled it. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->timed_out)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->resume_timed_out)
+    {
+      g_error_free (error);
+      error = g_error_new (XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_TIMEOUT,
+                           "%s did not answer the request to resume the session",
+                           xmpp_jid_get_domain (self->jid));
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->timed_out)
     {
       g_error_free (error);
       error = g_error_new (XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_TIMEOUT,
@@ -409,6 +423,21 @@ timeout_cb (gpointer user_data)
 
   self->timeout_id = 0;
   self->timed_out = TRUE;
+  g_cancellable_cancel (self->cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The next attempt binds a new session; what the server had not
+ * acknowledged stays queued and goes again after the bind. */
+static gboolean
+resume_deadline_cb (gpointer user_data)
+{
+  XmppConnector *self = user_data;
+
+  self->resume_deadline_id = 0;
+  self->resume_timed_out = TRUE;
+  xmpp_sm_forget_resumption (self->sm);
   g_cancellable_cancel (self->cancellable);
 
   return G_SOURCE_REMOVE;
@@ -506,6 +535,8 @@ handle_bind_features (XmppConnector *self,
 
       xmpp_stream_send (self->stream, resume);
       self->state = STATE_RESUME;
+      self->resume_deadline_id = g_timeout_add_seconds (MAX (self->timeout_seconds / 3, 1),
+                                                        resume_deadline_cb, self);
       read_next (self);
       return;
     }
@@ -524,6 +555,7 @@ handle_resume_answer (XmppConnector *self,
       read_next (self);
       return;
     }
+  g_clear_handle_id (&self->resume_deadline_id, g_source_remove);
 
   if (xmpp_sm_handle_resume_answer (self->sm, answer, &error))
     {

@@ -44,6 +44,9 @@
  *                      │               │ resumable XEP-0198 state   ▲
  *                      │               ▼                            │ <failed/>
  *                      │             RESUME ── <resumed/> ──▶ DONE ─┘ (fresh bind)
+ *                      │               │ no answer within a third of the
+ *                      │               ▼ deadline: resumption forgotten
+ *                      │             FAIL (TIMEOUT; the next attempt binds)
  *                      │
  *                      └── register_only ──▶ DONE (no SASL, no bind; bound JID NULL)
  *

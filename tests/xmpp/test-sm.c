@@ -749,6 +749,42 @@ test_resume_failed_binds (Fixture      *f,
   g_assert_cmpstr (f->acked->str, ==, with_h ? "m1 m2 m3 m5" : "m1 m5");
 }
 
+/* A server that never answers <resume/>: the attempt ends well before its
+ * deadline, resumption is forgotten (the next attempt binds), and what was
+ * not acknowledged stays queued. */
+static void
+test_resume_unanswered_times_out (Fixture      *f,
+                                  gconstpointer data)
+{
+  g_autoptr (XmppJid) jid = xmpp_jid_parse (BARE, NULL);
+  XmppConnectorConfig config = {
+    .jid = jid,
+    .password = PASSWORD,
+    .ca_file = scripted_peer_get_ca_file (),
+    .resource = "petrel",
+    .timeout_seconds = 6,
+    .sm = f->sm,
+  };
+  gint64 started;
+
+  first_session (f);
+  script_login (f->peer, FEATURE_BIND FEATURE_SM);
+  scripted_peer_expect (f->peer, "<resume xmlns=" NS_SM_Q " h='2' previd='sm-1'/>");
+
+  f->connector = xmpp_connector_new (&config);
+  xmpp_connector_set_stream_for_testing (f->connector, scripted_peer_get_client_stream (f->peer));
+  started = g_get_monotonic_time ();
+  xmpp_connector_connect_async (f->connector, NULL, connect_cb, f);
+  scripted_peer_run_until (f->peer, &f->connected);
+
+  g_assert_error (f->error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (f->error->message, "resume"));
+  /* A third of the deadline, not all of it. */
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 5 * G_USEC_PER_SEC);
+  g_assert_false (xmpp_sm_can_resume (f->sm));
+  g_assert_cmpuint (xmpp_sm_get_unacked_count (f->sm), ==, 3);
+}
+
 /* ------------------------------------------------------------------ */
 /* Keepalive                                                            */
 
@@ -845,6 +881,7 @@ main (int   argc,
   ADD (ack_beyond_sent_ends_stream, NULL);
   ADD (one_outstanding_request, NULL);
   ADD (resume_instead_of_bind, NULL);
+  ADD (resume_unanswered_times_out, NULL);
   g_test_add ("/sm/resume_failed_binds", Fixture,
               "<failed xmlns=" NS_SM_Q ">" NOT_FOUND "</failed>",
               fixture_set_up, test_resume_failed_binds, fixture_tear_down);

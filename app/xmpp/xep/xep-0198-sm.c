@@ -541,6 +541,14 @@ xmpp_sm_handle_resume_answer (XmppSm    *self,
 }
 
 void
+xmpp_sm_forget_resumption (XmppSm *self)
+{
+  g_return_if_fail (XMPP_IS_SM (self));
+
+  forget_session (self);
+}
+
+void
 xmpp_sm_resend (XmppSm *self)
 {
   GQueue pending = G_QUEUE_INIT;

@@ -108,6 +108,15 @@ guint xmpp_sm_get_unacked_count (XmppSm *self);
 /** xmpp_sm_request_ack: sends <r/> now (at most one outstanding) */
 void xmpp_sm_request_ack (XmppSm *self);
 
+/**
+ * xmpp_sm_forget_resumption:
+ *
+ * Gives up the server-side session (its resumption id, the inbound count)
+ * but keeps the stanzas not acknowledged yet, as a <failed/> answer does:
+ * the next connection binds a new session and sends them again.
+ */
+void xmpp_sm_forget_resumption (XmppSm *self);
+
 /** xmpp_sm_reset: forgets everything (the account signs out) */
 void xmpp_sm_reset (XmppSm *self);
 
