@@ -6,6 +6,7 @@ import os
 import socket
 import sys
 import threading
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -188,20 +189,25 @@ class BoshTest(ServerTestCase):
         for body in ["before"] + bodies:
             self.assertEqual(printed.count(body), 1, printed)
 
-    @unittest.skip("Prosody 0.12's mod_smacks cannot resume onto a BOSH "
-                   "session: the <resume/> request fails on the server with "
-                   "\"mod_smacks.lua:585: attempt to index a nil value "
-                   "(field 'rawsend')\" and is never answered")
-    def test_resume_after_a_long_cut(self):
+    def test_long_cut_loses_nothing(self):
         """The network goes for longer than the resends of one request: a
-        new BOSH session resumes the XMPP session (XEP-0198)."""
+        new BOSH session asks to resume the XMPP session (XEP-0198).
+        Prosody 0.12's mod_smacks fails inside that request and never
+        answers it ("attempt to index a nil value (field 'rawsend')"), so
+        Petrel gives up the resumption after a third of its deadline and
+        binds a new session; the message comes once either way (live or
+        from the archive)."""
         proxy, bob = self.bob_behind_proxy()
         alice = self.cli("alice", resource="tcp")
         mark = self.log_mark()
         proxy.cut(refuse_seconds=6)
         self.assertSucceeded(alice.run("send", "bob@localhost", "during"))
         bob.wait_for(is_message("during", "alice@localhost"), timeout=60)
-        self.assertIn("resuming existing session", self.log_since(mark))
+        self.assertIn("<resume", self.log_since(mark))
+        time.sleep(1)
+        got = [e for e in bob.seen
+               if e.get("event") == "message" and e.get("body") == "during"]
+        self.assertEqual(len(got), 1, got)
 
     def test_archive_catch_up_over_bosh(self):
         """Messages that arrived while the account was offline come from
