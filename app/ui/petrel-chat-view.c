@@ -40,6 +40,7 @@
  * 200 items, so a window below that bounds the rows, their memory and
  * each frame's work. */
 #define VIEW_PAGE_SIZE 10
+#define VIEW_FIRST_PAGE_SIZE 20
 #define VIEW_MAX_ITEMS 120
 
 struct _PetrelChatView
@@ -386,11 +387,13 @@ adapt_paging (PetrelChatView    *self,
 
   if (petrel_message_list_get_page_size (messages) > VIEW_PAGE_SIZE)
     {
-      petrel_message_list_set_page_size (messages, VIEW_PAGE_SIZE);
+      /* The first page fills a window at once; later ones are small. */
+      petrel_message_list_set_page_size (messages, VIEW_FIRST_PAGE_SIZE);
       if (!petrel_message_list_get_has_newer (messages)
-          && g_list_model_get_n_items (G_LIST_MODEL (messages)) > VIEW_PAGE_SIZE
+          && g_list_model_get_n_items (G_LIST_MODEL (messages)) > VIEW_FIRST_PAGE_SIZE
           && !petrel_message_list_load_newest (messages, &error))
         g_debug ("Could not read the newest messages: %s", error->message);
+      petrel_message_list_set_page_size (messages, VIEW_PAGE_SIZE);
     }
   if (petrel_message_list_get_max_items (messages) > VIEW_MAX_ITEMS)
     petrel_message_list_set_max_items (messages, VIEW_MAX_ITEMS);
