@@ -104,7 +104,7 @@ exercise_messages (char  **s,
   message.origin_id = s[S_ORIGIN_ID][0] != '\0' ? s[S_ORIGIN_ID] : NULL;
   message.stanza_id = s[S_STANZA_ID][0] != '\0' ? s[S_STANZA_ID] : NULL;
   message.stanza_id_by = s[S_PEER];
-  message.server_time = (flags & 32) ? G_MININT64 + flags : (gint64) flags << 56;
+  message.server_time = (flags & 32) ? G_MININT64 + flags : (gint64) ((guint64) flags << 56);
   message.local_time = (flags & 64) ? G_MAXINT64 - flags : 0;
   message.body = big != NULL ? big : s[S_BODY];
   message.replaces = (flags & 128) ? s[S_ORIGIN_ID] : NULL;
