@@ -254,6 +254,29 @@ append_to_lists (PetrelAccounts *self,
     }
 }
 
+static void
+show_correction (PetrelAccounts *self,
+                 AccountEntry   *entry,
+                 const char     *peer,
+                 gint64          original_id)
+{
+  g_autoptr(PetrelDbMessage) original = petrel_db_message_get (self->db, original_id, NULL);
+  g_autoptr(PetrelMessage) shown = NULL;
+  g_autofree char *key = petrel_accounts_make_key (entry_jid (entry), peer);
+  GPtrArray *lists = g_hash_table_lookup (self->open_lists, key);
+
+  if (original == NULL || lists == NULL)
+    return;
+
+  shown = petrel_store_history_message_from_row (entry_jid (entry), peer, original);
+  for (guint i = 0; i < lists->len; i++)
+    {
+      OpenList *open = g_ptr_array_index (lists, i);
+
+      petrel_message_list_update (open->list, shown);
+    }
+}
+
 /* The user looks at the current conversation: the app is active and a
  * focused window shows it. */
 gboolean
@@ -351,10 +374,13 @@ petrel_accounts_session_message_cb (PetrelSession *session,
     }
 
   row = find_row (self, entry, message, conversation_id);
-  /* A correction is shown in place of its original once the history is
-   * read again; it is no new message to count or to preview. */
+  /* A correction (XEP-0308) is no new message to count or to preview: the
+   * original, read again with its corrected body, changes in place. */
   if (row != NULL && row->replaces_id != 0)
-    return;
+    {
+      show_correction (self, entry, peer, row->replaces_id);
+      return;
+    }
 
   key = petrel_accounts_make_key (entry_jid (entry), peer);
   conversation = ensure_conversation (self, entry, peer);

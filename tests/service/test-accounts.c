@@ -531,6 +531,49 @@ test_incoming_in_open_conversation (Fixture       *fixture,
   assert_conversations (fixture, JULIET ":1 " MERCUTIO ":0");
 }
 
+/* XEP-0308: a correction arriving while the conversation is open changes
+ * the shown message in place; it adds no row and counts as nothing new. */
+static void
+test_incoming_correction_updates_in_place (Fixture       *fixture,
+                                           gconstpointer  data)
+{
+  g_autoptr(PetrelMessageList) list = NULL;
+  g_autoptr(PetrelMessage) correction = NULL;
+  g_autoptr(GDateTime) stamp = g_date_time_new_from_unix_utc ((T0 + 311 * SECOND) / G_USEC_PER_SEC);
+  PetrelDbMessage row;
+  gint64 conversation_id = 0;
+  guint n;
+
+  list = petrel_accounts_open_conversation (fixture->accounts, ROMEO, JULIET);
+  deliver (fixture, JULIET "/balcony", "orig1", T0 + 310 * SECOND, "Good nihgt");
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  g_assert_cmpstr (petrel_message_get_body (last_item (list)), ==, "Good nihgt");
+
+  g_assert_true (petrel_db_conversation_ensure (fixture->accounts->db, fixture->account_id, JULIET,
+                                                PETREL_DB_CONVERSATION_CHAT, &conversation_id, NULL));
+  row = store_test_message (conversation_id, PETREL_DB_DIRECTION_INCOMING, JULIET "/balcony", "fix1", NULL,
+                            T0 + 311 * SECOND, "Good night");
+  row.stanza_id_by = NULL;
+  row.replaces = (char *) "orig1";
+  store_test_insert (fixture->accounts->db, &row, PETREL_DB_INSERT_DEFAULT, NULL);
+  correction = g_object_new (PETREL_TYPE_MESSAGE,
+                             "account", ROMEO,
+                             "from", JULIET "/balcony",
+                             "to", ROMEO,
+                             "id", "fix1",
+                             "origin-id", "fix1",
+                             "outgoing", FALSE,
+                             "state", "delivered",
+                             "body", "Good night",
+                             "time", stamp,
+                             NULL);
+  g_signal_emit_by_name (fixture->entry->session, "message", correction);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n);
+  g_assert_cmpstr (petrel_message_get_body (last_item (list)), ==, "Good night");
+  g_assert_cmpuint (db_unread (fixture, JULIET), ==, 0);
+}
+
 static void
 test_outgoing_carbon (Fixture       *fixture,
                       gconstpointer  data)
@@ -1310,6 +1353,7 @@ main (int   argc,
   ADD ("send-message-new-conversation", test_send_message_new_conversation);
   ADD ("incoming-counts-unread", test_incoming_counts_unread);
   ADD ("incoming-in-open-conversation", test_incoming_in_open_conversation);
+  ADD ("incoming-correction-updates-in-place", test_incoming_correction_updates_in_place);
   ADD ("outgoing-carbon", test_outgoing_carbon);
   ADD ("presence-updates-contacts", test_presence_updates_contacts);
   ADD ("subscription-request", test_subscription_request);
