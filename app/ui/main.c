@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "petrel-application.h"
+#include "petrel-display.h"
 
 int
 main (int   argc,
@@ -19,6 +20,7 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   g_set_application_name (_("Petrel"));
+  petrel_init_display ();
 
   app = petrel_application_new ();
 

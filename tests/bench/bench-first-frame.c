@@ -53,6 +53,7 @@
 
 #include "petrel-application.h"
 #include "petrel-chat-view.h"
+#include "petrel-display.h"
 #include "petrel-window.h"
 
 #define SETTLE_MS 500
@@ -430,6 +431,7 @@ main (int argc, char *argv[])
   setlocale (LC_ALL, "");
   g_set_application_name (_("Petrel"));
   g_print ("MAIN_US=%" G_GINT64_FORMAT "\n", t_main);
+  petrel_init_display ();
 
   app = petrel_application_new ();
   S.app = G_APPLICATION (app);

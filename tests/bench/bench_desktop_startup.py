@@ -41,12 +41,14 @@ window's GdkFrameClock:
 
 Every figure is the median over --runs runs (7).  The display is Xvfb
 (this script re-runs itself under `xvfb-run -a` when there is no DISPLAY),
-so the GL renderer is Mesa's software one (llvmpipe), whose code, JIT
-and buffers count in the process's RSS where a GPU driver's would mostly
-not.  Each figure is therefore given for three set-ups, side by side in
-one table: "default" (GTK's choice, GL), "cairo" (GSK_RENDERER=cairo; GDK
-4.8 still loads Mesa at start-up) and "nogl" (cairo with GDK_DEBUG=
-gl-disable: no Mesa in the process); the resident memory at exit is also
+so OpenGL would be Mesa's software one (llvmpipe), whose code, JIT and
+buffers count in the process's RSS where a GPU driver's would mostly not.
+Petrel itself opens the display without GL when the machine has no GPU
+render node (app/ui/petrel-display.c), as here.  Each figure is given for
+three set-ups, side by side in one table: "default" (Petrel's choice: no
+GL on this machine), "gl" (GSK_RENDERER=gl forces the GL renderer, as on
+a machine with a GPU, here emulated by llvmpipe) and "cairo"
+(GSK_RENDERER=cairo: GDK 4.8 still loads Mesa at start-up); the resident memory at exit is also
 split by kind of mapping, so the part that is Mesa shows.  Main-thread CPU
 times are given next to the wall-clock ones: on a machine shared with
 other work the wall clock also counts waiting for a CPU.
@@ -89,9 +91,9 @@ def parse_args():
                    help="messages in the one large conversation")
     p.add_argument("--pages", type=int, default=20,
                    help="pages to scroll back in the large conversation")
-    p.add_argument("--renderers", default="default,cairo,nogl",
-                   help="comma separated: 'default' (GTK's choice, GL), 'nogl' (cairo with"
-                        " GDK's GL disabled) or a GSK_RENDERER value such as 'cairo'")
+    p.add_argument("--renderers", default="default,gl,cairo",
+                   help="comma separated: 'default' (Petrel's choice), 'nogl' (cairo with"
+                        " GDK's GL disabled) or a GSK_RENDERER value such as 'gl' or 'cairo'")
     p.add_argument("--keep", action="store_true", help="keep the temporary profiles")
     return p.parse_args()
 
@@ -241,7 +243,7 @@ def measure_dino(env, runs):
 
 
 RENDERERS = {
-    # GTK picks its renderer: GL, which under Xvfb is Mesa's llvmpipe.
+    # Petrel picks: without a GPU render node, no GL (petrel-display.c).
     "default": {},
     "cairo": {"GSK_RENDERER": "cairo"},
     # GDK 4.8 sets up GL at start-up even for the cairo renderer; without
