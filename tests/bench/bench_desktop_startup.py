@@ -202,7 +202,8 @@ def med(runs, key):
 def measure_dino(env, runs):
     """Dino's first window and peak RSS, empty profile, approximated by
     polling xwininfo (no frame-clock hook in a foreign app)."""
-    dino = shutil.which("dino")
+    # Debian and Ubuntu name the program dino-im.
+    dino = shutil.which("dino") or shutil.which("dino-im")
     if dino is None:
         return None, "dino is not installed: no ratios"
     if shutil.which("xwininfo") is None:
