@@ -3,6 +3,7 @@
 
 #include "http-bosh-transport.h"
 
+#include "http-event-queue.h"
 #include "http-tls.h"
 #include "http-websocket-transport.h"
 #include "xmpp-error.h"
@@ -39,12 +40,6 @@ typedef struct
   GCancellable *cancellable;
   guint retry_timer;
 } Request;
-
-typedef struct
-{
-  XmppReaderEvent event;
-  XmppNode *node;
-} Event;
 
 /* A response waiting for its turn. */
 typedef struct
@@ -105,10 +100,7 @@ struct _HttpBoshTransport
   GList *flush_tasks;
 
   /* Reading */
-  GQueue events;
-  GTask *read_task;
-  gulong cancel_id;
-  GError *error;
+  HttpEventQueue *events;
 
   guint64 bytes_in;
   guint64 bytes_out;
@@ -122,15 +114,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (HttpBoshTransport, http_bosh_transport, G_TYPE_OB
 static void pump (HttpBoshTransport *self);
 static void send_request (HttpBoshTransport *self,
                           Request           *request);
-
-static void
-event_free (gpointer data)
-{
-  Event *e = data;
-
-  g_clear_pointer (&e->node, xmpp_node_unref);
-  g_free (e);
-}
 
 static void
 request_free (Request *request)
@@ -251,17 +234,15 @@ complete_flushes (HttpBoshTransport *self)
 {
   GList *tasks;
 
-  if (self->error == NULL && (self->outbox->len > 0 || !g_queue_is_empty (&self->ready)))
+  if (http_event_queue_get_error (self->events) == NULL &&
+      (self->outbox->len > 0 || !g_queue_is_empty (&self->ready)))
     return;
   tasks = g_steal_pointer (&self->flush_tasks);
   for (GList *l = tasks; l != NULL; l = l->next)
     {
       g_autoptr(GTask) task = l->data;
 
-      if (self->error != NULL)
-        g_task_return_error (task, g_error_copy (self->error));
-      else
-        g_task_return_boolean (task, TRUE);
+      http_event_queue_return_flush (self->events, task);
     }
   g_list_free (tasks);
 }
@@ -287,12 +268,10 @@ http_bosh_transport_finalize (GObject *object)
 {
   HttpBoshTransport *self = HTTP_BOSH_TRANSPORT (object);
 
-  g_assert (self->read_task == NULL);
   g_assert (self->flush_tasks == NULL);
-  g_queue_clear_full (&self->events, event_free);
+  g_clear_pointer (&self->events, http_event_queue_free);
   g_hash_table_unref (self->answered);
   g_string_free (self->outbox, TRUE);
-  g_clear_error (&self->error);
   g_clear_pointer (&self->uri, g_uri_unref);
   g_free (self->url);
   g_free (self->domain);
@@ -319,7 +298,7 @@ http_bosh_transport_class_init (HttpBoshTransportClass *klass)
 static void
 http_bosh_transport_init (HttpBoshTransport *self)
 {
-  g_queue_init (&self->events);
+  self->events = http_event_queue_new (NULL, NULL);
   g_queue_init (&self->ready);
   self->outbox = g_string_new (NULL);
   self->answered = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, answer_free);
@@ -342,71 +321,20 @@ http_bosh_transport_set_initial_rid (HttpBoshTransport *self,
   self->next_rid = rid;
 }
 
-/* Delivering events */
-
-static void
-disconnect_read_cancellable (HttpBoshTransport *self)
-{
-  if (self->read_task == NULL || self->cancel_id == 0)
-    return;
-  g_signal_handler_disconnect (g_task_get_cancellable (self->read_task), self->cancel_id);
-  self->cancel_id = 0;
-}
-
-static void
-deliver (HttpBoshTransport *self)
-{
-  g_autoptr(GTask) task = NULL;
-  Event *e;
-
-  if (self->read_task == NULL)
-    return;
-  e = g_queue_pop_head (&self->events);
-  if (e == NULL && self->error == NULL)
-    return;
-
-  disconnect_read_cancellable (self);
-  task = g_steal_pointer (&self->read_task);
-  if (e != NULL)
-    g_task_return_pointer (task, e, event_free);
-  else
-    g_task_return_error (task, g_error_copy (self->error));
-}
-
-static void
-push_event (HttpBoshTransport *self,
-            XmppReaderEvent    event,
-            XmppNode          *node)
-{
-  Event *e = g_new0 (Event, 1);
-
-  e->event = event;
-  e->node = node;
-  g_queue_push_tail (&self->events, e);
-  deliver (self);
-}
-
 /* Ends the session: nothing more is sent; what was received before is
  * still read, then @error. */
 static void
 fail (HttpBoshTransport *self,
       GError            *error)
 {
-  if (self->error == NULL)
-    {
-      g_debug ("BOSH failed: %s", error->message);
-      self->error = error;
-    }
-  else
-    {
-      g_error_free (error);
-    }
+  if (http_event_queue_take_error (self->events, error))
+    g_debug ("BOSH failed: %s", http_event_queue_get_error (self->events)->message);
   self->ended = TRUE;
   g_clear_handle_id (&self->poll_timer, g_source_remove);
   g_clear_handle_id (&self->close_timer, g_source_remove);
   cancel_requests (self);
   complete_flushes (self);
-  deliver (self);
+  http_event_queue_deliver (self->events);
 }
 
 /* Requests (XEP-0124 §7, §9, §12) */
@@ -661,7 +589,7 @@ push_stream_open (HttpBoshTransport *self,
   /* XEP-0206 §4: xmpp:version='1.0' says the server speaks XMPP 1.0. */
   if (self->stream_version != NULL)
     xmpp_node_set_attr (open, "version", self->stream_version);
-  push_event (self, XMPP_READER_EVENT_STREAM_OPEN, open);
+  http_event_queue_push (self->events, XMPP_READER_EVENT_STREAM_OPEN, open);
 }
 
 static void
@@ -692,7 +620,7 @@ handle_body (HttpBoshTransport *self,
     push_stream_open (self, body);
 
   for (guint i = 0; i < xmpp_node_get_n_children (body); i++)
-    push_event (self, XMPP_READER_EVENT_STANZA,
+    http_event_queue_push (self->events, XMPP_READER_EVENT_STANZA,
                 xmpp_node_ref (xmpp_node_get_child_at (body, i)));
 
   if (g_strcmp0 (type, "terminate") == 0 || kind == REQUEST_TERMINATE)
@@ -706,7 +634,7 @@ handle_body (HttpBoshTransport *self,
           fail (self, terminate);
           return;
         }
-      push_event (self, XMPP_READER_EVENT_STREAM_CLOSE, NULL);
+      http_event_queue_push (self->events, XMPP_READER_EVENT_STREAM_CLOSE, NULL);
       fail (self, g_error_new_literal (XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_CLOSED,
                                        "The BOSH session ended"));
     }
@@ -782,7 +710,7 @@ request_failed (Request *request,
           g_error_free (error);
           error = g_error_new_literal (XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_CLOSED,
                                        "The BOSH session ended");
-          push_event (self, XMPP_READER_EVENT_STREAM_CLOSE, NULL);
+          http_event_queue_push (self->events, XMPP_READER_EVENT_STREAM_CLOSE, NULL);
         }
       request_finished (request);
       fail (self, error);
@@ -994,7 +922,7 @@ bosh_restart_stream (XmppTransport *transport,
       return;
     }
   /* Anything received and not read belongs to the old stream. */
-  g_queue_clear_full (&self->events, event_free);
+  http_event_queue_clear (self->events);
   if (self->ended || self->terminate_sent)
     return;
   g_free (self->stream_to);
@@ -1023,60 +951,14 @@ bosh_send (XmppTransport  *transport,
 }
 
 static void
-read_cancelled_cb (GCancellable *cancellable,
-                   gpointer      user_data)
-{
-  HttpBoshTransport *self = user_data;
-  g_autoptr(GTask) task = NULL;
-
-  disconnect_read_cancellable (self);
-  task = g_steal_pointer (&self->read_task);
-  if (task != NULL)
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
-}
-
-static void
 bosh_read_async (XmppTransport       *transport,
                  GCancellable        *cancellable,
                  GAsyncReadyCallback  callback,
                  gpointer             user_data)
 {
   HttpBoshTransport *self = HTTP_BOSH_TRANSPORT (transport);
-  g_autoptr(GTask) task = NULL;
 
-  g_return_if_fail (self->read_task == NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, bosh_read_async);
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  self->read_task = g_steal_pointer (&task);
-  if (cancellable != NULL)
-    self->cancel_id = g_signal_connect (cancellable, "cancelled",
-                                        G_CALLBACK (read_cancelled_cb), self);
-  deliver (self);
-}
-
-static XmppReaderEvent
-bosh_read_finish (XmppTransport  *transport,
-                  GAsyncResult   *result,
-                  XmppNode      **node,
-                  GError        **error)
-{
-  Event *e;
-  XmppReaderEvent event;
-
-  g_return_val_if_fail (g_task_is_valid (result, transport), XMPP_READER_EVENT_NONE);
-
-  e = g_task_propagate_pointer (G_TASK (result), error);
-  if (e == NULL)
-    return XMPP_READER_EVENT_NONE;
-  event = e->event;
-  if (node != NULL)
-    *node = g_steal_pointer (&e->node);
-  event_free (e);
-  return event;
+  http_event_queue_read_async (self->events, transport, cancellable, callback, user_data);
 }
 
 static void
@@ -1092,16 +974,6 @@ bosh_flush_async (XmppTransport       *transport,
   self->flush_tasks = g_list_append (self->flush_tasks, task);
   pump (self);
   complete_flushes (self);
-}
-
-static gboolean
-bosh_flush_finish (XmppTransport  *transport,
-                   GAsyncResult   *result,
-                   GError        **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, transport), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static gboolean
@@ -1175,9 +1047,9 @@ transport_iface_init (XmppTransportInterface *iface)
   iface->restart_stream = bosh_restart_stream;
   iface->send = bosh_send;
   iface->read_async = bosh_read_async;
-  iface->read_finish = bosh_read_finish;
+  iface->read_finish = http_event_queue_read_finish;
   iface->flush_async = bosh_flush_async;
-  iface->flush_finish = bosh_flush_finish;
+  iface->flush_finish = http_event_queue_flush_finish;
   iface->close = bosh_close;
   iface->keepalive = bosh_keepalive;
   iface->is_secure = bosh_is_secure;

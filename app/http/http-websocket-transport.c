@@ -3,6 +3,7 @@
 
 #include "http-websocket-transport.h"
 
+#include "http-event-queue.h"
 #include "http-tls.h"
 #include "xmpp-error.h"
 #include "xmpp-writer.h"
@@ -34,12 +35,8 @@ struct _HttpWebsocketTransport
   char *open_from;
   gboolean server_opened;
   gboolean redirected;
-  gboolean connecting;
 
-  GQueue events;
-  GTask *read_task;
-  gulong cancel_id;
-  GError *error;
+  HttpEventQueue *events;
 
   gboolean close_sent;
   gboolean closed;
@@ -54,21 +51,6 @@ static void transport_iface_init (XmppTransportInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (HttpWebsocketTransport, http_websocket_transport, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (XMPP_TYPE_TRANSPORT, transport_iface_init))
-
-typedef struct
-{
-  XmppReaderEvent event;
-  XmppNode *node;
-} Event;
-
-static void
-event_free (gpointer data)
-{
-  Event *e = data;
-
-  g_clear_pointer (&e->node, xmpp_node_unref);
-  g_free (e);
-}
 
 /* RFC 6455 §5.2: 2 bytes, plus 2 or 8 of extended length, plus the 4-byte
  * mask on what the client sends. */
@@ -171,9 +153,7 @@ http_websocket_transport_finalize (GObject *object)
 {
   HttpWebsocketTransport *self = HTTP_WEBSOCKET_TRANSPORT (object);
 
-  g_assert (self->read_task == NULL);
-  g_queue_clear_full (&self->events, event_free);
-  g_clear_error (&self->error);
+  g_clear_pointer (&self->events, http_event_queue_free);
   g_free (self->url);
   g_free (self->domain);
   g_free (self->ca_file);
@@ -192,25 +172,15 @@ http_websocket_transport_class_init (HttpWebsocketTransportClass *klass)
   object_class->finalize = http_websocket_transport_finalize;
 }
 
+static void read_over_cb (gpointer user_data);
+
 static void
 http_websocket_transport_init (HttpWebsocketTransport *self)
 {
-  g_queue_init (&self->events);
+  self->events = http_event_queue_new (read_over_cb, self);
 }
 
 /* Delivering events */
-
-static void
-disconnect_read_cancellable (HttpWebsocketTransport *self)
-{
-  GCancellable *cancellable;
-
-  if (self->read_task == NULL || self->cancel_id == 0)
-    return;
-  cancellable = g_task_get_cancellable (self->read_task);
-  g_signal_handler_disconnect (cancellable, self->cancel_id);
-  self->cancel_id = 0;
-}
 
 static void
 close_now (HttpWebsocketTransport *self)
@@ -224,32 +194,19 @@ close_now (HttpWebsocketTransport *self)
 /* RFC 7395 §3.6: after our <close/>, a pending read still receives the
  * server's; the connection goes once that read is over. */
 static void
-maybe_close (HttpWebsocketTransport *self)
+read_over_cb (gpointer user_data)
 {
-  if (self->close_sent && self->read_task == NULL)
+  HttpWebsocketTransport *self = user_data;
+
+  if (self->close_sent && !http_event_queue_is_reading (self->events))
     close_now (self);
 }
 
-static void
-deliver (HttpWebsocketTransport *self)
+/* Whether the stream failed: nothing more is sent. */
+static gboolean
+failed (HttpWebsocketTransport *self)
 {
-  g_autoptr(GTask) task = NULL;
-  Event *e;
-
-  if (self->read_task == NULL || self->connecting)
-    return;
-
-  e = g_queue_pop_head (&self->events);
-  if (e == NULL && self->error == NULL)
-    return;
-
-  disconnect_read_cancellable (self);
-  task = g_steal_pointer (&self->read_task);
-  if (e != NULL)
-    g_task_return_pointer (task, e, event_free);
-  else
-    g_task_return_error (task, g_error_copy (self->error));
-  maybe_close (self);
+  return http_event_queue_get_error (self->events) != NULL;
 }
 
 static void
@@ -258,34 +215,16 @@ fail (HttpWebsocketTransport *self,
 {
   /* The first failure is the one reported; closing the connection may
    * report more (a write error) from inside libsoup. */
-  if (self->error != NULL)
-    {
-      g_error_free (error);
-      return;
-    }
-
-  g_debug ("WebSocket failed: %s", error->message);
-  self->error = error;
+  if (!http_event_queue_take_error (self->events, error))
+    return;
+  g_debug ("WebSocket failed: %s", http_event_queue_get_error (self->events)->message);
 
   /* Everything the server sent before the failure is still delivered,
    * then the error. */
   if (self->conn != NULL &&
       soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (self->conn, SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR, NULL);
-  deliver (self);
-}
-
-static void
-push_event (HttpWebsocketTransport *self,
-            XmppReaderEvent         event,
-            XmppNode               *node)
-{
-  Event *e = g_new0 (Event, 1);
-
-  e->event = event;
-  e->node = node;
-  g_queue_push_tail (&self->events, e);
-  deliver (self);
+  http_event_queue_deliver (self->events);
 }
 
 /* The HTTP upgrade request, with nothing the WebSocket does not use: no
@@ -317,7 +256,7 @@ redirect_cb (GObject      *source,
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr(GError) error = NULL;
 
-  self->connecting = FALSE;
+  http_event_queue_set_held (self->events, FALSE);
   conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
   if (conn == NULL)
     {
@@ -325,13 +264,14 @@ redirect_cb (GObject      *source,
       return;
     }
   /* Failed or closed while the new connection was being made. */
-  if (self->error != NULL || self->close_sent)
+  if (failed (self) || self->close_sent)
     {
       soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-      if (self->error == NULL)
-        self->error = g_error_new_literal (XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_CLOSED,
-                                           "The connection was closed");
-      deliver (self);
+      /* Kept unless the stream failed before. */
+      http_event_queue_take_error (self->events,
+                                   g_error_new_literal (XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_CLOSED,
+                                                        "The connection was closed"));
+      http_event_queue_deliver (self->events);
       return;
     }
   if (!check_protocol (conn, &error))
@@ -343,7 +283,7 @@ redirect_cb (GObject      *source,
 
   attach_conn (self, conn);
   send_open (self);
-  deliver (self);
+  http_event_queue_deliver (self->events);
 }
 
 static void
@@ -384,7 +324,8 @@ follow_redirect (HttpWebsocketTransport *self,
       fail (self, g_steal_pointer (&error));
       return;
     }
-  self->connecting = TRUE;
+  /* Nothing is read until the new connection is there. */
+  http_event_queue_set_held (self->events, TRUE);
   soup_session_websocket_connect_async (self->session, msg, NULL, (char **) protocols,
                                         G_PRIORITY_DEFAULT, NULL, redirect_cb,
                                         g_object_ref (self));
@@ -407,7 +348,7 @@ message_cb (SoupWebsocketConnection *conn,
 
   data = g_bytes_get_data (message, &len);
   self->bytes_in += frame_size (len, FALSE);
-  if (self->error != NULL)
+  if (failed (self))
     return;
 
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
@@ -434,18 +375,18 @@ message_cb (SoupWebsocketConnection *conn,
             follow_redirect (self, target);
             return;
           }
-        push_event (self, XMPP_READER_EVENT_STREAM_CLOSE, NULL);
+        http_event_queue_push (self->events, XMPP_READER_EVENT_STREAM_CLOSE, NULL);
         return;
       }
 
     case XMPP_READER_EVENT_STREAM_OPEN:
       self->server_opened = TRUE;
-      push_event (self, event, node);
+      http_event_queue_push (self->events, event, node);
       return;
 
     case XMPP_READER_EVENT_STANZA:
     default:
-      push_event (self, event, node);
+      http_event_queue_push (self->events, event, node);
       return;
     }
 }
@@ -616,12 +557,12 @@ ws_open_stream (XmppTransport *transport,
   HttpWebsocketTransport *self = HTTP_WEBSOCKET_TRANSPORT (transport);
 
   /* A restart forgets whatever of the old stream was not read. */
-  g_queue_clear_full (&self->events, event_free);
+  http_event_queue_clear (self->events);
   g_free (self->open_to);
   self->open_to = g_strdup (to);
   g_free (self->open_from);
   self->open_from = g_strdup (from);
-  if (self->error == NULL && !self->close_sent)
+  if (!failed (self) && !self->close_sent)
     send_open (self);
 }
 
@@ -631,23 +572,9 @@ ws_send (XmppTransport  *transport,
 {
   HttpWebsocketTransport *self = HTTP_WEBSOCKET_TRANSPORT (transport);
 
-  if (self->error != NULL || self->close_sent)
+  if (failed (self) || self->close_sent)
     return;
   send_node (self, element);
-}
-
-static void
-read_cancelled_cb (GCancellable *cancellable,
-                   gpointer      user_data)
-{
-  HttpWebsocketTransport *self = user_data;
-  g_autoptr(GTask) task = NULL;
-
-  disconnect_read_cancellable (self);
-  task = g_steal_pointer (&self->read_task);
-  if (task != NULL)
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
-  maybe_close (self);
 }
 
 static void
@@ -657,42 +584,8 @@ ws_read_async (XmppTransport       *transport,
                gpointer             user_data)
 {
   HttpWebsocketTransport *self = HTTP_WEBSOCKET_TRANSPORT (transport);
-  g_autoptr(GTask) task = NULL;
 
-  g_return_if_fail (self->read_task == NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ws_read_async);
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  self->read_task = g_steal_pointer (&task);
-  if (cancellable != NULL)
-    self->cancel_id = g_signal_connect (cancellable, "cancelled",
-                                        G_CALLBACK (read_cancelled_cb), self);
-  deliver (self);
-}
-
-static XmppReaderEvent
-ws_read_finish (XmppTransport  *transport,
-                GAsyncResult   *result,
-                XmppNode      **node,
-                GError        **error)
-{
-  Event *e;
-  XmppReaderEvent event;
-
-  g_return_val_if_fail (g_task_is_valid (result, transport), XMPP_READER_EVENT_NONE);
-
-  e = g_task_propagate_pointer (G_TASK (result), error);
-  if (e == NULL)
-    return XMPP_READER_EVENT_NONE;
-
-  event = e->event;
-  if (node != NULL)
-    *node = g_steal_pointer (&e->node);
-  event_free (e);
-  return event;
+  http_event_queue_read_async (self->events, transport, cancellable, callback, user_data);
 }
 
 static void
@@ -707,20 +600,7 @@ ws_flush_async (XmppTransport       *transport,
   g_task_set_source_tag (task, ws_flush_async);
   /* libsoup writes its queue in order on its own; what was sent before a
    * failure cannot be told from what was not. */
-  if (self->error != NULL)
-    g_task_return_error (task, g_error_copy (self->error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static gboolean
-ws_flush_finish (XmppTransport  *transport,
-                 GAsyncResult   *result,
-                 GError        **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, transport), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  http_event_queue_return_flush (self->events, task);
 }
 
 static gboolean
@@ -741,7 +621,7 @@ ws_close (XmppTransport *transport)
   if (self->close_sent)
     return;
 
-  if (self->error == NULL)
+  if (!failed (self))
     {
       g_autoptr(XmppNode) close = xmpp_node_new ("close", HTTP_NS_FRAMING);
 
@@ -749,7 +629,7 @@ ws_close (XmppTransport *transport)
     }
   self->close_sent = TRUE;
 
-  if (self->read_task == NULL)
+  if (!http_event_queue_is_reading (self->events))
     close_now (self);
   else
     self->close_timer = g_timeout_add_seconds (CLOSE_GRACE_SECONDS, close_timeout_cb, self);
@@ -795,9 +675,9 @@ transport_iface_init (XmppTransportInterface *iface)
   iface->open_stream = ws_open_stream;
   iface->send = ws_send;
   iface->read_async = ws_read_async;
-  iface->read_finish = ws_read_finish;
+  iface->read_finish = http_event_queue_read_finish;
   iface->flush_async = ws_flush_async;
-  iface->flush_finish = ws_flush_finish;
+  iface->flush_finish = http_event_queue_flush_finish;
   iface->close = ws_close;
   iface->keepalive = ws_keepalive;
   iface->is_secure = ws_is_secure;
