@@ -126,24 +126,13 @@ peer_new (const XmppReaderLimits *limits)
 {
   Peer *peer = g_new0 (Peer, 1);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GTlsCertificate) cert = NULL;
   g_autoptr(GSocketConnectable) address = NULL;
   g_autoptr(SoupSession) session = NULL;
   g_autofree char *url = NULL;
   XmppTransportOpenParams params = { 0 };
-  GSList *uris;
 
-  cert = g_tls_certificate_new_from_files (WS_PEER_CERTDIR "/localhost-cert.pem",
-                                           WS_PEER_CERTDIR "/localhost-key.pem", &error);
-  g_assert_no_error (error);
-  peer->server = soup_server_new ("tls-certificate", cert, NULL);
+  peer->server = ws_peer_listen (TRUE, &peer->port);
   soup_server_add_handler (peer->server, "/http-bind", handler, peer, NULL);
-  soup_server_listen_local (peer->server, 0,
-                            SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (peer->server);
-  peer->port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   peer->reqs = g_ptr_array_new_with_free_func (req_free);
 
   address = g_network_address_new ("127.0.0.1", peer->port);
@@ -182,40 +171,18 @@ peer_free (Peer *peer)
     g_main_context_iteration (NULL, FALSE);
 }
 
-typedef struct
-{
-  gboolean done;
-  XmppReaderEvent event;
-  XmppNode *node;
-  GError *error;
-} Wait;
-
-static void
-read_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *w = user_data;
-
-  w->event = xmpp_transport_read_finish (XMPP_TRANSPORT (source), result, &w->node, &w->error);
-  w->done = TRUE;
-}
-
+/* The next event, its node as XML in @xml. */
 static XmppReaderEvent
 read_event (XmppTransport  *transport,
             char          **xml,
             GError        **error)
 {
-  Wait w = { 0 };
+  g_autoptr(XmppNode) node = NULL;
+  XmppReaderEvent event = ws_read_event (transport, &node, error);
 
-  xmpp_transport_read_async (transport, NULL, read_cb, &w);
-  ws_run_until (&w.done);
   if (xml != NULL)
-    *xml = w.node != NULL ? xmpp_node_to_string (w.node) : NULL;
-  g_clear_pointer (&w.node, xmpp_node_unref);
-  if (w.error != NULL)
-    g_propagate_error (error, w.error);
-  return w.event;
+    *xml = node != NULL ? xmpp_node_to_string (node) : NULL;
+  return event;
 }
 
 static XmppNode *

@@ -239,19 +239,36 @@ test_client_keepalive (Fixture       *f,
   g_signal_handlers_disconnect_by_data (client, &disconnected);
 }
 
-/* A loopback port that refuses connections. */
-static guint16
-closed_port (void)
+/* A TCP server on loopback whose connections go to @incoming, with
+ * @keep as its data; its port in @port. */
+static GSocketService *
+tcp_server_new (GCallback  incoming,
+                GPtrArray *keep,
+                guint16   *port)
 {
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  GSocketService *service = g_socket_service_new ();
   g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
   g_autoptr(GSocketAddress) bound = NULL;
 
-  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (service), any,
+                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                                NULL, &bound, NULL));
+  g_signal_connect (service, "incoming", incoming, keep);
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  return service;
+}
+
+/* Every HTTPS connection of the provider goes to the scripted server,
+ * whatever the host (discovery fetches https://localhost/). */
+static void
+send_http_to_peer (Fixture *f)
+{
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) here = g_inet_socket_address_new (lo, ws_peer_port (f->peer));
+
+  g_clear_object (&f->provider);
+  f->provider = http_transport_provider_new_for_testing (G_SOCKET_CONNECTABLE (here));
 }
 
 static void
@@ -261,7 +278,7 @@ test_auto_falls_through_when_unreachable (Fixture       *f,
   XmppConnectorConfig config = {
     .transport = XMPP_TRANSPORT_AUTO,
     .host = "127.0.0.1",
-    .port = closed_port (),
+    .port = ws_closed_port (),
     .websocket_url = f->url,
   };
 
@@ -280,7 +297,7 @@ test_tcp_only_does_not_fall_through (Fixture       *f,
   XmppConnectorConfig config = {
     .transport = XMPP_TRANSPORT_TCP,
     .host = "127.0.0.1",
-    .port = closed_port (),
+    .port = ws_closed_port (),
     .websocket_url = f->url,
   };
 
@@ -313,22 +330,14 @@ static void
 test_tcp_security_failure_stops (Fixture       *f,
                                  gconstpointer  data)
 {
-  g_autoptr(GSocketService) service = g_socket_service_new ();
   g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
   XmppConnectorConfig config = {
     .transport = XMPP_TRANSPORT_AUTO,
     .host = "127.0.0.1",
     .websocket_url = f->url,
   };
-
-  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (service), any,
-                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                                                NULL, &bound, NULL));
-  g_signal_connect (service, "incoming", G_CALLBACK (no_starttls_cb), keep);
-  config.port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_autoptr(GSocketService) service = tcp_server_new (G_CALLBACK (no_starttls_cb), keep,
+                                                      &config.port);
 
   /* The TCP server answers but offers no STARTTLS: that is a security
    * failure, and auto must not move on to the WebSocket. */
@@ -356,23 +365,14 @@ static void
 test_auto_silent_tcp_falls_through (Fixture       *f,
                                     gconstpointer  data)
 {
-  g_autoptr(GSocketService) service = g_socket_service_new ();
   g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
   XmppConnectorConfig config = {
     .transport = XMPP_TRANSPORT_AUTO,
     .host = "127.0.0.1",
     .websocket_url = f->url,
   };
+  g_autoptr(GSocketService) service = tcp_server_new (G_CALLBACK (silent_cb), keep, &config.port);
   gint64 began;
-
-  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (service), any,
-                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                                                NULL, &bound, NULL));
-  g_signal_connect (service, "incoming", G_CALLBACK (silent_cb), keep);
-  config.port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 
   /* TCP connects but no stream header comes: after a third of the 10 s
    * deadline (a seconds timer: it may fire up to a second early) the
@@ -393,31 +393,21 @@ static void
 test_auto_silent_tcp_then_discovered (Fixture       *f,
                                       gconstpointer  data)
 {
-  g_autoptr(GSocketService) service = g_socket_service_new ();
   g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GSocketAddress) here = g_inet_socket_address_new (lo, ws_peer_port (f->peer));
   g_autofree char *xrd = NULL;
   XmppConnectorConfig config = {
     .transport = XMPP_TRANSPORT_AUTO,
     .host = "127.0.0.1",
   };
+  g_autoptr(GSocketService) service = tcp_server_new (G_CALLBACK (silent_cb), keep, &config.port);
 
-  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (service), any,
-                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                                                NULL, &bound, NULL));
-  g_signal_connect (service, "incoming", G_CALLBACK (silent_cb), keep);
-  config.port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
   xrd = g_strdup_printf ("<?xml version='1.0'?>"
                          "<XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'>"
                          "<Link rel='urn:xmpp:alt-connections:websocket' "
                          "href='wss://localhost:%u/discovered'/></XRD>",
                          ws_peer_port (f->peer));
   ws_peer_serve (f->peer, "/.well-known/host-meta", "application/xrd+xml", xrd);
-  g_clear_object (&f->provider);
-  f->provider = http_transport_provider_new_for_testing (G_SOCKET_CONNECTABLE (here));
+  send_http_to_peer (f);
 
   /* Nothing configured: at the TCP deadline the host-meta is fetched;
    * it names a WebSocket, so TCP is left for it. */
@@ -434,26 +424,16 @@ static void
 test_auto_silent_tcp_nothing_discovered (Fixture       *f,
                                          gconstpointer  data)
 {
-  g_autoptr(GSocketService) service = g_socket_service_new ();
   g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GSocketAddress) here = g_inet_socket_address_new (lo, ws_peer_port (f->peer));
   XmppConnectorConfig config = {
     .transport = XMPP_TRANSPORT_AUTO,
     .host = "127.0.0.1",
     .timeout_seconds = 6,
   };
+  g_autoptr(GSocketService) service = tcp_server_new (G_CALLBACK (silent_cb), keep, &config.port);
   gint64 began;
 
-  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (service), any,
-                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                                                NULL, &bound, NULL));
-  g_signal_connect (service, "incoming", G_CALLBACK (silent_cb), keep);
-  config.port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  g_clear_object (&f->provider);
-  f->provider = http_transport_provider_new_for_testing (G_SOCKET_CONNECTABLE (here));
+  send_http_to_peer (f);
 
   /* No host-meta: TCP keeps the whole deadline (a slow server is not
    * given up for nothing). */
@@ -478,7 +458,7 @@ test_certificate_failure_stops (Fixture       *f,
   XmppConnectorConfig config = {
     .transport = XMPP_TRANSPORT_AUTO,
     .host = "127.0.0.1",
-    .port = closed_port (),
+    .port = ws_closed_port (),
     .websocket_url = wrong_name,
     .bosh_url = bosh,
   };
@@ -509,8 +489,6 @@ static void
 test_discovered (Fixture       *f,
                  gconstpointer  data)
 {
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) here = g_inet_socket_address_new (lo, ws_peer_port (f->peer));
   g_autofree char *json = NULL;
   XmppConnectorConfig config = {
     .transport = XMPP_TRANSPORT_WEBSOCKET,
@@ -523,8 +501,7 @@ test_discovered (Fixture       *f,
                           "\"href\":\"wss://localhost:%u/discovered\"}]}",
                           ws_peer_port (f->peer));
   ws_peer_serve (f->peer, "/.well-known/host-meta.json", "application/json", json);
-  g_clear_object (&f->provider);
-  f->provider = http_transport_provider_new_for_testing (G_SOCKET_CONNECTABLE (here));
+  send_http_to_peer (f);
 
   start (f, &config);
   script_plain_login (f, 0);

@@ -78,23 +78,6 @@ read_cb (GObject      *source,
   w->done = TRUE;
 }
 
-static XmppReaderEvent
-read_event (XmppTransport  *transport,
-            XmppNode      **node,
-            GError        **error)
-{
-  Wait w = { 0 };
-
-  xmpp_transport_read_async (transport, NULL, read_cb, &w);
-  ws_run_until (&w.done);
-  if (node != NULL)
-    *node = g_steal_pointer (&w.node);
-  g_clear_pointer (&w.node, xmpp_node_unref);
-  if (w.error != NULL)
-    g_propagate_error (error, g_steal_pointer (&w.error));
-  return w.event;
-}
-
 /* A connected transport whose stream the server has opened. */
 static XmppTransport *
 open_stream (WsPeer                 *peer,
@@ -114,7 +97,7 @@ open_stream (WsPeer                 *peer,
                    "from='alice@localhost' version='1.0'/>");
   ws_peer_send (peer, "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='localhost' "
                       "id='s1' version='1.0' xml:lang='en'/>");
-  g_assert_cmpint (read_event (transport, &node, &error), ==, XMPP_READER_EVENT_STREAM_OPEN);
+  g_assert_cmpint (ws_read_event (transport, &node, &error), ==, XMPP_READER_EVENT_STREAM_OPEN);
   g_assert_no_error (error);
   g_assert_cmpstr (xmpp_node_get_attr (node, "version"), ==, "1.0");
   g_assert_cmpstr (xmpp_node_get_attr (node, "id"), ==, "s1");
@@ -151,10 +134,10 @@ test_frames (void)
                       "<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>");
   ws_peer_send (peer, "<message xmlns='jabber:client' from='bob@localhost/r'>"
                       "<body>yo</body></message>");
-  g_assert_cmpint (read_event (transport, &node, &error), ==, XMPP_READER_EVENT_STANZA);
+  g_assert_cmpint (ws_read_event (transport, &node, &error), ==, XMPP_READER_EVENT_STANZA);
   g_assert_true (xmpp_node_is (node, "features", "http://etherx.jabber.org/streams"));
   g_clear_pointer (&node, xmpp_node_unref);
-  g_assert_cmpint (read_event (transport, &node, &error), ==, XMPP_READER_EVENT_STANZA);
+  g_assert_cmpint (ws_read_event (transport, &node, &error), ==, XMPP_READER_EVENT_STANZA);
   g_assert_true (xmpp_node_is (node, "message", XMPP_NS_CLIENT));
   g_assert_cmpstr (xmpp_node_get_child_text (node, "body", NULL), ==, "yo");
   g_assert_cmpuint (xmpp_transport_get_bytes_in (transport), >, 100);
@@ -170,7 +153,7 @@ test_frames (void)
   ws_peer_send (peer, "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' from='localhost' "
                       "id='s2' version='1.0'/>");
   g_clear_pointer (&node, xmpp_node_unref);
-  g_assert_cmpint (read_event (transport, &node, &error), ==, XMPP_READER_EVENT_STREAM_OPEN);
+  g_assert_cmpint (ws_read_event (transport, &node, &error), ==, XMPP_READER_EVENT_STREAM_OPEN);
   xmpp_transport_close (transport);
   g_assert_cmpstr (ws_peer_wait_message (peer, 4), ==,
                    "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>");
@@ -203,16 +186,11 @@ test_close_waits_for_server (void)
 
 /* Malformed frames: each ends the transport with an error, after the
  * valid stanza sent before it. */
-typedef struct
-{
-  const char *frame;
-  gboolean binary;
-  GQuark domain;
-  int code;
-} BadFrame;
-
 static void
-check_bad_frame (const BadFrame *bad)
+check_bad_frame (const char *frame,
+                 gboolean    binary,
+                 GQuark      domain,
+                 int         code)
 {
   g_autoptr(WsPeer) peer = ws_peer_new (TRUE, xmpp_protocols);
   XmppReaderLimits limits = { .max_stanza_size = 4096 };
@@ -221,106 +199,96 @@ check_bad_frame (const BadFrame *bad)
   g_autoptr(GError) error = NULL;
 
   ws_peer_send (peer, "<presence xmlns='jabber:client'/>");
-  if (bad->binary)
-    ws_peer_send_binary (peer, bad->frame);
+  if (binary)
+    ws_peer_send_binary (peer, frame);
   else
-    ws_peer_send (peer, bad->frame);
+    ws_peer_send (peer, frame);
 
-  g_assert_cmpint (read_event (transport, &node, &error), ==, XMPP_READER_EVENT_STANZA);
+  g_assert_cmpint (ws_read_event (transport, &node, &error), ==, XMPP_READER_EVENT_STANZA);
   g_assert_no_error (error);
   g_assert_true (xmpp_node_is (node, "presence", XMPP_NS_CLIENT));
 
-  g_assert_cmpint (read_event (transport, NULL, &error), ==, XMPP_READER_EVENT_NONE);
-  g_assert_error (error, bad->domain, bad->code);
+  g_assert_cmpint (ws_read_event (transport, NULL, &error), ==, XMPP_READER_EVENT_NONE);
+  g_assert_error (error, domain, code);
   g_clear_error (&error);
 
   /* The connection is closed as a protocol error, and stays failed. */
   g_assert_cmpint (ws_peer_wait_closed (peer), ==, SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR);
-  g_assert_cmpint (read_event (transport, NULL, &error), ==, XMPP_READER_EVENT_NONE);
-  g_assert_error (error, bad->domain, bad->code);
+  g_assert_cmpint (ws_read_event (transport, NULL, &error), ==, XMPP_READER_EVENT_NONE);
+  g_assert_error (error, domain, code);
 }
 
 static void
 test_binary_frame (void)
 {
-  BadFrame bad = { "<presence xmlns='jabber:client'/>", TRUE,
-                   XMPP_TRANSPORT_ERROR, XMPP_TRANSPORT_ERROR_FRAMING };
-
-  check_bad_frame (&bad);
+  check_bad_frame ("<presence xmlns='jabber:client'/>", TRUE,
+                   XMPP_TRANSPORT_ERROR, XMPP_TRANSPORT_ERROR_FRAMING);
 }
 
 static void
 test_two_elements (void)
 {
-  BadFrame bad = { "<presence xmlns='jabber:client'/><presence xmlns='jabber:client'/>", FALSE,
-                   XMPP_TRANSPORT_ERROR, XMPP_TRANSPORT_ERROR_FRAMING };
-
-  check_bad_frame (&bad);
+  check_bad_frame ("<presence xmlns='jabber:client'/><presence xmlns='jabber:client'/>", FALSE,
+                   XMPP_TRANSPORT_ERROR, XMPP_TRANSPORT_ERROR_FRAMING);
 }
 
 static void
 test_text_after_element (void)
 {
-  BadFrame bad = { "<presence xmlns='jabber:client'/>junk", FALSE,
-                   XMPP_TRANSPORT_ERROR, XMPP_TRANSPORT_ERROR_FRAMING };
-
-  check_bad_frame (&bad);
+  check_bad_frame ("<presence xmlns='jabber:client'/>junk", FALSE,
+                   XMPP_TRANSPORT_ERROR, XMPP_TRANSPORT_ERROR_FRAMING);
 }
 
 static void
 test_not_well_formed (void)
 {
-  BadFrame bad = { "<message xmlns='jabber:client'><body>x</message>", FALSE,
-                   XMPP_READER_ERROR, XMPP_READER_ERROR_NOT_WELL_FORMED };
-
-  check_bad_frame (&bad);
+  check_bad_frame ("<message xmlns='jabber:client'><body>x</message>", FALSE,
+                   XMPP_READER_ERROR, XMPP_READER_ERROR_NOT_WELL_FORMED);
 }
 
 static void
 test_doctype (void)
 {
-  BadFrame bad = { "<!DOCTYPE x [<!ENTITY a 'b'>]><message xmlns='jabber:client'>&a;</message>",
-                   FALSE, XMPP_READER_ERROR, XMPP_READER_ERROR_RESTRICTED_XML };
-
-  check_bad_frame (&bad);
+  check_bad_frame ("<!DOCTYPE x [<!ENTITY a 'b'>]><message xmlns='jabber:client'>&a;</message>",
+                   FALSE, XMPP_READER_ERROR, XMPP_READER_ERROR_RESTRICTED_XML);
 }
 
 static void
 test_stream_header (void)
 {
-  BadFrame bad = { "<stream:stream xmlns:stream='http://etherx.jabber.org/streams' "
+  check_bad_frame ("<stream:stream xmlns:stream='http://etherx.jabber.org/streams' "
                    "xmlns='jabber:client' version='1.0'/>", FALSE,
-                   XMPP_TRANSPORT_ERROR, XMPP_TRANSPORT_ERROR_FRAMING };
+                   XMPP_TRANSPORT_ERROR, XMPP_TRANSPORT_ERROR_FRAMING);
+}
 
-  check_bad_frame (&bad);
+/* A message whose body is @len bytes. */
+static char *
+big_message (gsize len)
+{
+  GString *big = g_string_new ("<message xmlns='jabber:client'><body>");
+
+  for (gsize i = 0; i < len; i++)
+    g_string_append_c (big, 'a');
+  g_string_append (big, "</body></message>");
+  return g_string_free (big, FALSE);
 }
 
 static void
 test_over_limit (void)
 {
-  g_autoptr(GString) big = g_string_new ("<message xmlns='jabber:client'><body>");
-  BadFrame bad = { NULL, FALSE, XMPP_READER_ERROR, XMPP_READER_ERROR_LIMIT };
-
   /* Over the 4096-byte stanza limit, under libsoup's payload limit. */
-  for (int i = 0; i < 5000; i++)
-    g_string_append_c (big, 'a');
-  g_string_append (big, "</body></message>");
-  bad.frame = big->str;
-  check_bad_frame (&bad);
+  g_autofree char *big = big_message (5000);
+
+  check_bad_frame (big, FALSE, XMPP_READER_ERROR, XMPP_READER_ERROR_LIMIT);
 }
 
 static void
 test_huge_message (void)
 {
-  g_autoptr(GString) big = g_string_new ("<message xmlns='jabber:client'><body>");
-  BadFrame bad = { NULL, FALSE, XMPP_TRANSPORT_ERROR, XMPP_TRANSPORT_ERROR_FRAMING };
-
   /* Far over it: libsoup refuses the payload before it is buffered. */
-  for (int i = 0; i < 64 * 1024; i++)
-    g_string_append_c (big, 'a');
-  g_string_append (big, "</body></message>");
-  bad.frame = big->str;
-  check_bad_frame (&bad);
+  g_autofree char *big = big_message (64 * 1024);
+
+  check_bad_frame (big, FALSE, XMPP_TRANSPORT_ERROR, XMPP_TRANSPORT_ERROR_FRAMING);
 }
 
 static void
@@ -394,17 +362,8 @@ test_refused (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(XmppTransport) transport = NULL;
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autofree char *url = NULL;
+  g_autofree char *url = g_strdup_printf ("wss://localhost:%u/", ws_closed_port ());
 
-  /* A port that was bound and never listened on refuses. */
-  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-  url = g_strdup_printf ("wss://localhost:%u/", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
   transport = open_transport (url, ws_peer_ca_file (), FALSE, NULL, &error);
   g_assert_null (transport);
   g_assert_true (xmpp_transport_error_is_unreachable (error));
@@ -463,7 +422,7 @@ test_see_other_uri_insecure (void)
   ws_peer_wait_message (peer, 1);
   ws_peer_send (peer, redirect);
 
-  g_assert_cmpint (read_event (transport, NULL, &error), ==, XMPP_READER_EVENT_NONE);
+  g_assert_cmpint (ws_read_event (transport, NULL, &error), ==, XMPP_READER_EVENT_NONE);
   g_assert_error (error, XMPP_TRANSPORT_ERROR, XMPP_TRANSPORT_ERROR_SEE_OTHER_URI);
   g_assert_cmpuint (ws_peer_n_connections (plain), ==, 0);
 }
@@ -478,7 +437,7 @@ test_server_closes (void)
   /* The server's <close/> is the end of the stream; the connection
    * closing afterwards is then a plain close. */
   ws_peer_send (peer, "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>");
-  g_assert_cmpint (read_event (transport, NULL, &error), ==, XMPP_READER_EVENT_STREAM_CLOSE);
+  g_assert_cmpint (ws_read_event (transport, NULL, &error), ==, XMPP_READER_EVENT_STREAM_CLOSE);
   g_assert_no_error (error);
 }
 
@@ -495,7 +454,7 @@ test_connection_reset (void)
    * WebSocket: it fails as a lost connection (the session reconnects),
    * and sending afterwards does nothing. */
   ws_peer_send (peer, "<presence xmlns='jabber:client'/>");
-  g_assert_cmpint (read_event (transport, &node, &error), ==, XMPP_READER_EVENT_STANZA);
+  g_assert_cmpint (ws_read_event (transport, &node, &error), ==, XMPP_READER_EVENT_STANZA);
   xmpp_transport_read_async (transport, NULL, read_cb, &w);
   ws_peer_reset (peer);
   ws_run_until (&w.done);

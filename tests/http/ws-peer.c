@@ -23,6 +23,49 @@ ws_peer_ca_file (void)
   return WS_PEER_CERTDIR "/localhost-cert.pem";
 }
 
+SoupServer *
+ws_peer_listen (gboolean  tls,
+                guint16  *port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) cert = NULL;
+  SoupServer *server;
+  GSList *uris;
+
+  if (tls)
+    {
+      cert = g_tls_certificate_new_from_files (WS_PEER_CERTDIR "/localhost-cert.pem",
+                                               WS_PEER_CERTDIR "/localhost-key.pem", &error);
+      g_assert_no_error (error);
+    }
+  server = soup_server_new ("tls-certificate", cert, NULL);
+  soup_server_listen_local (server, 0,
+                            SOUP_SERVER_LISTEN_IPV4_ONLY | (tls ? SOUP_SERVER_LISTEN_HTTPS : 0),
+                            &error);
+  g_assert_no_error (error);
+
+  uris = soup_server_get_uris (server);
+  g_assert_nonnull (uris);
+  *port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return server;
+}
+
+guint16
+ws_closed_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  /* Bound and never listened on: nothing accepts there. */
+  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
 static void
 message_cb (SoupWebsocketConnection *conn,
             gint                     type,
@@ -74,32 +117,13 @@ ws_peer_new (gboolean            tls,
              const char * const *protocols)
 {
   WsPeer *self = g_new0 (WsPeer, 1);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTlsCertificate) cert = NULL;
-  GSList *uris;
 
   self->tls = tls;
   self->protocols = g_strdupv ((char **) protocols);
   self->messages = g_ptr_array_new_with_free_func (g_free);
-  if (tls)
-    {
-      cert = g_tls_certificate_new_from_files (WS_PEER_CERTDIR "/localhost-cert.pem",
-                                               WS_PEER_CERTDIR "/localhost-key.pem", &error);
-      g_assert_no_error (error);
-    }
-  self->server = soup_server_new ("tls-certificate", cert, NULL);
+  self->server = ws_peer_listen (tls, &self->port);
   soup_server_add_websocket_handler (self->server, NULL, NULL, self->protocols,
                                      websocket_cb, self, NULL);
-  soup_server_listen_local (self->server, 0,
-                            SOUP_SERVER_LISTEN_IPV4_ONLY | (tls ? SOUP_SERVER_LISTEN_HTTPS : 0),
-                            &error);
-  g_assert_no_error (error);
-
-  uris = soup_server_get_uris (self->server);
-  g_assert_nonnull (uris);
-  self->port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
   return self;
 }
 
@@ -154,6 +178,42 @@ ws_run_until (gboolean *flag)
   while (!*flag)
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (id);
+}
+
+typedef struct
+{
+  gboolean done;
+  XmppReaderEvent event;
+  XmppNode *node;
+  GError *error;
+} Read;
+
+static void
+read_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Read *r = user_data;
+
+  r->event = xmpp_transport_read_finish (XMPP_TRANSPORT (source), result, &r->node, &r->error);
+  r->done = TRUE;
+}
+
+XmppReaderEvent
+ws_read_event (XmppTransport  *transport,
+               XmppNode      **node,
+               GError        **error)
+{
+  Read r = { 0 };
+
+  xmpp_transport_read_async (transport, NULL, read_cb, &r);
+  ws_run_until (&r.done);
+  if (node != NULL)
+    *node = g_steal_pointer (&r.node);
+  g_clear_pointer (&r.node, xmpp_node_unref);
+  if (r.error != NULL)
+    g_propagate_error (error, r.error);
+  return r.event;
 }
 
 const char *

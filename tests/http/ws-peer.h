@@ -4,10 +4,15 @@
  * 127.0.0.1 (wss:// with the TEST-ONLY certificate of tests/lib, or ws://),
  * records every text message the client sends, and sends what the test
  * tells it to.
+ *
+ * Also what the HTTP transport tests share: the HTTPS server with that
+ * certificate, a refusing port, and waiting on the main loop.
  */
 #pragma once
 
 #include <libsoup/soup.h>
+
+#include "xmpp-transport.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +34,13 @@ char *ws_peer_url (WsPeer     *self,
 guint16 ws_peer_port (WsPeer *self);
 /* The certificate's PEM, for ca_file */
 const char *ws_peer_ca_file (void);
+
+/* A server listening on 127.0.0.1, HTTPS with the certificate when @tls,
+ * without handlers yet; its port in @port */
+SoupServer *ws_peer_listen (gboolean  tls,
+                            guint16  *port);
+/* A loopback port that refuses connections */
+guint16 ws_closed_port (void);
 
 /* Runs the main loop until the client has sent @n messages in all (fails
  * the test after 10 s) and returns message @n - 1. */
@@ -55,6 +67,10 @@ void ws_peer_send_binary (WsPeer     *self,
 
 /* Runs the main loop until *@flag is true (fails after 10 s) */
 void ws_run_until (gboolean *flag);
+/* Reads one event from @transport, running the main loop until it comes */
+XmppReaderEvent ws_read_event (XmppTransport  *transport,
+                               XmppNode      **node,
+                               GError        **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsPeer, ws_peer_free)
 
