@@ -135,6 +135,17 @@ script_plain_login (Fixture *f,
   ws_peer_send (f->peer, result);
 }
 
+/* Connects with @config and logs in as scripted above. */
+static void
+log_in (Fixture             *f,
+        XmppConnectorConfig *config)
+{
+  start (f, config);
+  script_plain_login (f, 0);
+  ws_run_until (&f->done);
+  g_assert_no_error (f->error);
+}
+
 static void
 test_login (Fixture       *f,
             gconstpointer  data)
@@ -144,10 +155,7 @@ test_login (Fixture       *f,
     .websocket_url = f->url,
   };
 
-  start (f, &config);
-  script_plain_login (f, 0);
-  ws_run_until (&f->done);
-  g_assert_no_error (f->error);
+  log_in (f, &config);
   g_assert_nonnull (xmpp_stream_get_transport (f->stream));
   g_assert_true (xmpp_stream_is_tls (f->stream));
   g_assert_cmpstr (xmpp_jid_to_string (xmpp_connector_get_bound_jid (f->connector)), ==,
@@ -214,10 +222,7 @@ test_client_keepalive (Fixture       *f,
   guint n;
   gint64 until;
 
-  start (f, &config);
-  script_plain_login (f, 0);
-  ws_run_until (&f->done);
-  g_assert_no_error (f->error);
+  log_in (f, &config);
 
   client = xmpp_client_new (f->stream, xmpp_connector_get_bound_jid (f->connector));
   g_signal_connect (client, "disconnected", G_CALLBACK (disconnected_cb), &disconnected);
@@ -283,10 +288,7 @@ test_auto_falls_through_when_unreachable (Fixture       *f,
   };
 
   /* TCP is refused, so the WebSocket endpoint is tried. */
-  start (f, &config);
-  script_plain_login (f, 0);
-  ws_run_until (&f->done);
-  g_assert_no_error (f->error);
+  log_in (f, &config);
   g_assert_nonnull (xmpp_stream_get_transport (f->stream));
 }
 
@@ -378,10 +380,7 @@ test_auto_silent_tcp_falls_through (Fixture       *f,
    * deadline (a seconds timer: it may fire up to a second early) the
    * WebSocket is tried, and the login completes in time. */
   began = g_get_monotonic_time ();
-  start (f, &config);
-  script_plain_login (f, 0);
-  ws_run_until (&f->done);
-  g_assert_no_error (f->error);
+  log_in (f, &config);
   g_assert_nonnull (xmpp_stream_get_transport (f->stream));
   g_assert_cmpuint (keep->len, ==, 1);
   g_assert_cmpint (g_get_monotonic_time () - began, >=, 2 * G_USEC_PER_SEC);
@@ -411,10 +410,7 @@ test_auto_silent_tcp_then_discovered (Fixture       *f,
 
   /* Nothing configured: at the TCP deadline the host-meta is fetched;
    * it names a WebSocket, so TCP is left for it. */
-  start (f, &config);
-  script_plain_login (f, 0);
-  ws_run_until (&f->done);
-  g_assert_no_error (f->error);
+  log_in (f, &config);
   g_assert_nonnull (xmpp_stream_get_transport (f->stream));
   g_assert_cmpstr (ws_peer_last_path (f->peer), ==, "/discovered");
   g_socket_service_stop (service);
@@ -503,10 +499,7 @@ test_discovered (Fixture       *f,
   ws_peer_serve (f->peer, "/.well-known/host-meta.json", "application/json", json);
   send_http_to_peer (f);
 
-  start (f, &config);
-  script_plain_login (f, 0);
-  ws_run_until (&f->done);
-  g_assert_no_error (f->error);
+  log_in (f, &config);
   g_assert_cmpstr (ws_peer_last_path (f->peer), ==, "/discovered");
 }
 
