@@ -3,7 +3,9 @@
 
 #include "http-tls.h"
 
+#include "xmpp-connector.h"
 #include "xmpp-error.h"
+#include "xmpp-stream.h"
 #include "xmpp-transport.h"
 
 #define GUARD_KEY "petrel-http-tls-guard"
@@ -96,19 +98,9 @@ accept_certificate_cb (SoupMessage          *msg,
                        gpointer              user_data)
 {
   Guard *guard = user_data;
-  GTlsCertificateFlags flags;
 
-  guard->errors = errors;
-  if (guard->extra_db == NULL)
-    return FALSE;
-
-  flags = g_tls_database_verify_chain (guard->extra_db, peer_cert,
-                                       G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
-                                       guard->identity, NULL,
-                                       G_TLS_DATABASE_VERIFY_NONE, NULL, NULL);
-  guard->errors = flags;
-
-  return flags == 0;
+  return xmpp_stream_accept_certificate (guard->extra_db, guard->identity, peer_cert, errors,
+                                         &guard->errors);
 }
 
 gboolean
@@ -187,18 +179,8 @@ http_tls_classify_error (SoupMessage  *msg,
                           "The certificate of %s is %s", what, why);
     }
 
-  if (error->domain == G_RESOLVER_ERROR)
-    return g_error_new (XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_DNS,
-                        "Could not resolve %s: %s", what, error->message);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
-    return g_error_new (XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_REFUSED,
-                        "Connection refused by %s", what);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    return g_error_new (XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_TIMEOUT,
-                        "Connection to %s timed out", what);
-
-  /* Anything else (a TLS handshake the peer broke off, an HTTP error page,
-   * a reset) says the endpoint is not usable, not that it is an impostor. */
-  return g_error_new (XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_IO,
-                      "Could not connect to %s: %s", what, error->message);
+  /* Anything else than DNS, a refusal or a timeout (a TLS handshake the
+   * peer broke off, an HTTP error page, a reset) says the endpoint is not
+   * usable, not that it is an impostor: IO. */
+  return xmpp_connector_classify_error (error, what);
 }

@@ -1414,6 +1414,15 @@ classify_connect_error (XmppConnector *self,
   if (error == NULL)
     return g_error_new (XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_DNS,
                         "No server found for %s", xmpp_jid_get_domain (self->jid));
+  return xmpp_connector_classify_error (error, what);
+}
+
+GError *
+xmpp_connector_classify_error (const GError *error,
+                               const char   *what)
+{
+  g_return_val_if_fail (error != NULL, NULL);
+
   if (error->domain == G_RESOLVER_ERROR)
     return g_error_new (XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_DNS,
                         "Could not resolve %s: %s", what, error->message);

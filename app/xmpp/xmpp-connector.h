@@ -190,4 +190,18 @@ gboolean xmpp_connector_get_resumed (XmppConnector *self);
 /** xmpp_connector_get_mechanism: Returns: (nullable): the SASL mechanism used */
 const char *xmpp_connector_get_mechanism (XmppConnector *self);
 
+/**
+ * xmpp_connector_classify_error:
+ * @error: why reaching @what failed (resolver, GIO, TLS, HTTP)
+ * @what: the endpoint, for the message
+ *
+ * Sorts a connection failure into the XMPP_STREAM_ERROR codes the
+ * connector tells apart: DNS, REFUSED and TIMEOUT (unreachable: the next
+ * transport may be tried), anything else IO.
+ *
+ * Returns: (transfer full): the error to report
+ */
+GError *xmpp_connector_classify_error (const GError *error,
+                                       const char   *what);
+
 G_END_DECLS

@@ -763,19 +763,30 @@ accept_certificate_cb (GTlsConnection       *conn,
                        gpointer              user_data)
 {
   XmppStream *self = user_data;
-  GTlsCertificateFlags flags;
 
-  self->tls_errors = errors;
-  if (self->extra_db == NULL)
+  return xmpp_stream_accept_certificate (self->extra_db, self->tls_identity, peer_cert, errors,
+                                         &self->tls_errors);
+}
+
+gboolean
+xmpp_stream_accept_certificate (GTlsDatabase         *extra_db,
+                                GSocketConnectable   *identity,
+                                GTlsCertificate      *peer_cert,
+                                GTlsCertificateFlags  errors,
+                                GTlsCertificateFlags *verdict)
+{
+  g_return_val_if_fail (extra_db == NULL || G_IS_TLS_DATABASE (extra_db), FALSE);
+  g_return_val_if_fail (G_IS_TLS_CERTIFICATE (peer_cert), FALSE);
+  g_return_val_if_fail (verdict != NULL, FALSE);
+
+  *verdict = errors;
+  if (extra_db == NULL)
     return FALSE;
 
-  flags = g_tls_database_verify_chain (self->extra_db, peer_cert,
-                                       G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
-                                       self->tls_identity, NULL,
-                                       G_TLS_DATABASE_VERIFY_NONE, NULL, NULL);
-  self->tls_errors = flags;
-
-  return flags == 0;
+  *verdict = g_tls_database_verify_chain (extra_db, peer_cert,
+                                          G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, identity,
+                                          NULL, G_TLS_DATABASE_VERIFY_NONE, NULL, NULL);
+  return *verdict == 0;
 }
 
 static void

@@ -189,6 +189,26 @@ gboolean xmpp_stream_start_tls_finish (XmppStream    *self,
 gboolean xmpp_stream_is_tls (XmppStream *self);
 
 /**
+ * xmpp_stream_accept_certificate:
+ * @extra_db: (nullable): the account's one extra certificate authority
+ * @identity: the name the certificate must carry
+ * @peer_cert: a certificate the system's trust store rejected
+ * @errors: what the system found wrong with it
+ * @verdict: (out): @errors, or what @extra_db finds wrong when there is one
+ *
+ * The only exception to the system's trust store, for TCP and the HTTP
+ * transports alike: the chain verifies against @extra_db, identity
+ * included.  Nothing else is ever accepted (no "accept once").
+ *
+ * Returns: whether the certificate is accepted
+ */
+gboolean xmpp_stream_accept_certificate (GTlsDatabase         *extra_db,
+                                         GSocketConnectable   *identity,
+                                         GTlsCertificate      *peer_cert,
+                                         GTlsCertificateFlags  errors,
+                                         GTlsCertificateFlags *verdict);
+
+/**
  * xmpp_stream_dup_channel_binding:
  * @type: G_TLS_CHANNEL_BINDING_TLS_EXPORTER or _TLS_SERVER_END_POINT
  *
