@@ -5,6 +5,7 @@
 
 #include "http-event-queue.h"
 #include "http-tls.h"
+#include "http-wire.h"
 #include "http-websocket-transport.h"
 #include "xmpp-error.h"
 #include "xmpp-writer.h"
@@ -408,25 +409,14 @@ build_request (HttpBoshTransport *self,
 }
 
 static void
-count_headers (const char *name,
-               const char *value,
-               gpointer    user_data)
-{
-  guint64 *n = user_data;
-
-  *n += strlen (name) + 2 + strlen (value) + 2;
-}
-
-static void
 count_request (HttpBoshTransport *self,
                SoupMessage       *msg,
                gsize              body_len)
 {
   GUri *uri = soup_message_get_uri (msg);
 
-  self->bytes_out += strlen ("POST  HTTP/1.1\r\n\r\n") + strlen (g_uri_get_path (uri)) + body_len;
-  soup_message_headers_foreach (soup_message_get_request_headers (msg), count_headers,
-                                &self->bytes_out);
+  self->bytes_out += strlen ("POST  HTTP/1.1\r\n\r\n") + strlen (g_uri_get_path (uri)) + body_len +
+                     http_wire_headers_size (soup_message_get_request_headers (msg));
 }
 
 static void
@@ -434,12 +424,7 @@ count_response (HttpBoshTransport *self,
                 SoupMessage       *msg,
                 gsize              body_len)
 {
-  const char *reason = soup_message_get_reason_phrase (msg);
-
-  self->bytes_in += strlen ("HTTP/1.1 200 \r\n\r\n") + (reason != NULL ? strlen (reason) : 0) +
-                    body_len;
-  soup_message_headers_foreach (soup_message_get_response_headers (msg), count_headers,
-                                &self->bytes_in);
+  self->bytes_in += http_wire_response_head_size (msg) + body_len;
 }
 
 static void

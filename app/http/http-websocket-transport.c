@@ -5,6 +5,7 @@
 
 #include "http-event-queue.h"
 #include "http-tls.h"
+#include "http-wire.h"
 #include "xmpp-error.h"
 #include "xmpp-writer.h"
 
@@ -454,16 +455,6 @@ disconnect_conn (HttpWebsocketTransport *self)
   g_clear_object (&self->conn);
 }
 
-static void
-count_headers (const char *name,
-               const char *value,
-               gpointer    user_data)
-{
-  guint64 *n = user_data;
-
-  *n += strlen (name) + 2 + strlen (value) + 2;
-}
-
 /* The HTTP upgrade, as it went over the wire (request and status lines,
  * headers, blank lines). */
 static void
@@ -473,14 +464,9 @@ count_handshake (HttpWebsocketTransport *self,
   GUri *uri = soup_message_get_uri (msg);
 
   self->bytes_out += strlen ("GET  HTTP/1.1\r\n\r\n") + strlen (g_uri_get_path (uri)) +
-                     (g_uri_get_query (uri) ? 1 + strlen (g_uri_get_query (uri)) : 0);
-  soup_message_headers_foreach (soup_message_get_request_headers (msg), count_headers,
-                                &self->bytes_out);
-  self->bytes_in += strlen ("HTTP/1.1 101 \r\n\r\n") +
-                    strlen (soup_message_get_reason_phrase (msg) ? soup_message_get_reason_phrase (msg)
-                                                                 : "");
-  soup_message_headers_foreach (soup_message_get_response_headers (msg), count_headers,
-                                &self->bytes_in);
+                     (g_uri_get_query (uri) ? 1 + strlen (g_uri_get_query (uri)) : 0) +
+                     http_wire_headers_size (soup_message_get_request_headers (msg));
+  self->bytes_in += http_wire_response_head_size (msg);
 }
 
 static void
