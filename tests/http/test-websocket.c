@@ -15,19 +15,7 @@ typedef struct
   gboolean done;
   XmppTransport *transport;
   GError *error;
-  XmppReaderEvent event;
-  XmppNode *node;
 } Wait;
-
-static void
-wait_clear (Wait *w)
-{
-  g_clear_object (&w->transport);
-  g_clear_error (&w->error);
-  g_clear_pointer (&w->node, xmpp_node_unref);
-  w->done = FALSE;
-  w->event = XMPP_READER_EVENT_NONE;
-}
 
 static void
 open_cb (GObject      *source,
@@ -65,17 +53,6 @@ open_transport (const char             *url,
   if (w.error != NULL)
     g_propagate_error (error, g_steal_pointer (&w.error));
   return w.transport;
-}
-
-static void
-read_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *w = user_data;
-
-  w->event = xmpp_transport_read_finish (XMPP_TRANSPORT (source), result, &w->node, &w->error);
-  w->done = TRUE;
 }
 
 /* A connected transport whose stream the server has opened. */
@@ -165,11 +142,11 @@ test_close_waits_for_server (void)
 {
   g_autoptr(WsPeer) peer = ws_peer_new (TRUE, xmpp_protocols);
   g_autoptr(XmppTransport) transport = open_stream (peer, NULL);
-  Wait w = { 0 };
+  WsRead w = { 0 };
 
   /* With a read pending, the connection stays until the server's <close/>
    * arrives (RFC 7395 §3.6). */
-  xmpp_transport_read_async (transport, NULL, read_cb, &w);
+  ws_read_start (transport, &w);
   xmpp_transport_close (transport);
   g_assert_cmpstr (ws_peer_wait_message (peer, 2), ==,
                    "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>");
@@ -181,7 +158,7 @@ test_close_waits_for_server (void)
   g_assert_no_error (w.error);
   g_assert_cmpint (w.event, ==, XMPP_READER_EVENT_STREAM_CLOSE);
   g_assert_cmpint (ws_peer_wait_closed (peer), ==, SOUP_WEBSOCKET_CLOSE_NORMAL);
-  wait_clear (&w);
+  ws_read_clear (&w);
 }
 
 /* Malformed frames: each ends the transport with an error, after the
@@ -379,11 +356,11 @@ test_see_other_uri (void)
                                                "see-other-uri='%s'/>", other);
   g_autoptr(GError) error = NULL;
   g_autoptr(XmppTransport) transport = NULL;
-  Wait w = { 0 };
+  WsRead w = { 0 };
 
   transport = open_transport (url, ws_peer_ca_file (), FALSE, NULL, &error);
   g_assert_no_error (error);
-  xmpp_transport_read_async (transport, NULL, read_cb, &w);
+  ws_read_start (transport, &w);
   xmpp_transport_open_stream (transport, "localhost", NULL);
   ws_peer_wait_message (peer, 1);
   ws_peer_send (peer, redirect);
@@ -401,7 +378,7 @@ test_see_other_uri (void)
   ws_run_until (&w.done);
   g_assert_error (w.error, XMPP_TRANSPORT_ERROR, XMPP_TRANSPORT_ERROR_SEE_OTHER_URI);
   g_assert_cmpuint (ws_peer_n_connections (peer), ==, 2);
-  wait_clear (&w);
+  ws_read_clear (&w);
 }
 
 static void
@@ -448,14 +425,14 @@ test_connection_reset (void)
   g_autoptr(XmppTransport) transport = open_stream (peer, NULL);
   g_autoptr(XmppNode) node = NULL;
   g_autoptr(GError) error = NULL;
-  Wait w = { 0 };
+  WsRead w = { 0 };
 
   /* A read pending while the TCP connection is reset under the
    * WebSocket: it fails as a lost connection (the session reconnects),
    * and sending afterwards does nothing. */
   ws_peer_send (peer, "<presence xmlns='jabber:client'/>");
   g_assert_cmpint (ws_read_event (transport, &node, &error), ==, XMPP_READER_EVENT_STANZA);
-  xmpp_transport_read_async (transport, NULL, read_cb, &w);
+  ws_read_start (transport, &w);
   ws_peer_reset (peer);
   ws_run_until (&w.done);
   g_assert_cmpint (w.event, ==, XMPP_READER_EVENT_NONE);
@@ -464,7 +441,7 @@ test_connection_reset (void)
   g_assert_true (w.error->code == XMPP_STREAM_ERROR_IO || w.error->code == XMPP_STREAM_ERROR_CLOSED);
   xmpp_transport_send (transport, node);
   xmpp_transport_close (transport);
-  wait_clear (&w);
+  ws_read_clear (&w);
 }
 
 static void

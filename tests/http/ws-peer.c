@@ -180,23 +180,31 @@ ws_run_until (gboolean *flag)
   g_source_remove (id);
 }
 
-typedef struct
-{
-  gboolean done;
-  XmppReaderEvent event;
-  XmppNode *node;
-  GError *error;
-} Read;
-
 static void
 read_cb (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  Read *r = user_data;
+  WsRead *r = user_data;
 
   r->event = xmpp_transport_read_finish (XMPP_TRANSPORT (source), result, &r->node, &r->error);
   r->done = TRUE;
+}
+
+void
+ws_read_start (XmppTransport *transport,
+               WsRead        *r)
+{
+  xmpp_transport_read_async (transport, NULL, read_cb, r);
+}
+
+void
+ws_read_clear (WsRead *r)
+{
+  g_clear_pointer (&r->node, xmpp_node_unref);
+  g_clear_error (&r->error);
+  r->done = FALSE;
+  r->event = XMPP_READER_EVENT_NONE;
 }
 
 XmppReaderEvent
@@ -204,9 +212,9 @@ ws_read_event (XmppTransport  *transport,
                XmppNode      **node,
                GError        **error)
 {
-  Read r = { 0 };
+  WsRead r = { 0 };
 
-  xmpp_transport_read_async (transport, NULL, read_cb, &r);
+  ws_read_start (transport, &r);
   ws_run_until (&r.done);
   if (node != NULL)
     *node = g_steal_pointer (&r.node);

@@ -67,6 +67,20 @@ void ws_peer_send_binary (WsPeer     *self,
 
 /* Runs the main loop until *@flag is true (fails after 10 s) */
 void ws_run_until (gboolean *flag);
+/* A read of a transport: done once event, node and error are there */
+typedef struct
+{
+  gboolean done;
+  XmppReaderEvent event;
+  XmppNode *node;
+  GError *error;
+} WsRead;
+
+/* Starts reading one event into @r, which is zeroed */
+void ws_read_start (XmppTransport *transport,
+                    WsRead        *r);
+/* Frees what @r received */
+void ws_read_clear (WsRead *r);
 /* Reads one event from @transport, running the main loop until it comes */
 XmppReaderEvent ws_read_event (XmppTransport  *transport,
                                XmppNode      **node,
