@@ -265,7 +265,13 @@ show_correction (PetrelAccounts *self,
   g_autofree char *key = petrel_accounts_make_key (entry_jid (entry), peer);
   GPtrArray *lists = g_hash_table_lookup (self->open_lists, key);
 
-  if (original == NULL || lists == NULL)
+  if (original == NULL)
+    return;
+
+  /* The preview follows only when the original is the newest message. */
+  petrel_conversation_list_bump (self->conversations, entry_jid (entry), peer,
+                                 original->sort_time, row_body (original), 0);
+  if (lists == NULL)
     return;
 
   shown = petrel_store_history_message_from_row (entry_jid (entry), peer, original);

@@ -572,6 +572,10 @@ test_incoming_correction_updates_in_place (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n);
   g_assert_cmpstr (petrel_message_get_body (last_item (list)), ==, "Good night");
   g_assert_cmpuint (db_unread (fixture, JULIET), ==, 0);
+  /* It was the newest message: the sidebar's preview follows. */
+  g_assert_cmpstr (petrel_conversation_get_last_message_preview (
+                     petrel_conversation_list_lookup (petrel_accounts_get_conversations (fixture->accounts),
+                                                      ROMEO, JULIET)), ==, "Good night");
 }
 
 static void
