@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
+#include "counting-listener.h"
 #include "petrel-accounts-private.h"
 #include "petrel-secrets.h"
 #include "store-test.h"
@@ -978,55 +979,6 @@ test_remove (Fixture       *fixture,
 
 /* Account settings */
 
-/* A port where connection attempts are counted (and never answered). */
-typedef struct
-{
-  GSocketService *service;
-  guint16 port;
-  guint attempts;
-  GPtrArray *connections;
-} Listener;
-
-static gboolean
-incoming_cb (GSocketService    *service,
-             GSocketConnection *connection,
-             GObject           *source,
-             gpointer           user_data)
-{
-  Listener *listener = user_data;
-
-  listener->attempts++;
-  g_ptr_array_add (listener->connections, g_object_ref (connection));
-  return TRUE;
-}
-
-static void
-listener_init (Listener *listener)
-{
-  g_autoptr(GError) error = NULL;
-
-  listener->service = g_socket_service_new ();
-  listener->connections = g_ptr_array_new_with_free_func (g_object_unref);
-  listener->port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (listener->service), NULL, &error);
-  g_assert_no_error (error);
-  g_signal_connect (listener->service, "incoming", G_CALLBACK (incoming_cb), listener);
-  g_socket_service_start (listener->service);
-}
-
-static void
-listener_clear (Listener *listener)
-{
-  g_socket_service_stop (listener->service);
-  g_socket_listener_close (G_SOCKET_LISTENER (listener->service));
-  g_clear_object (&listener->service);
-  g_clear_pointer (&listener->connections, g_ptr_array_unref);
-}
-
-static gboolean
-has_attempt (gpointer data)
-{
-  return ((Listener *) data)->attempts > 0;
-}
 
 /* Runs the main loop for @msec, so whatever would connect has tried. */
 static void
@@ -1065,14 +1017,14 @@ static void
 test_disable_and_enable (Fixture       *fixture,
                          gconstpointer  data)
 {
-  Listener listener = { 0 };
+  CountingListener listener = { 0 };
   g_autoptr(PetrelAccountRecord) settings = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
   PetrelAccount *account;
 
-  listener_init (&listener);
+  counting_listener_init (&listener);
   settings = petrel_accounts_dup_settings (fixture->accounts, ROMEO);
   g_assert_nonnull (settings);
   g_assert_null (settings->password);
@@ -1107,7 +1059,7 @@ test_disable_and_enable (Fixture       *fixture,
   g_assert_true (petrel_accounts_set_account_enabled (fixture->accounts, ROMEO, TRUE, &error));
   g_assert_no_error (error);
   g_assert_true (petrel_account_get_enabled (account));
-  wait_until (has_attempt, &listener);
+  wait_until (counting_listener_has_attempt, &listener);
   g_clear_pointer (&contents, g_free);
   contents = accounts_ini (fixture);
   g_assert_null (strstr (contents, "disabled"));
@@ -1123,14 +1075,14 @@ test_disable_and_enable (Fixture       *fixture,
   g_assert_error (error, PETREL_STORE_ERROR, PETREL_STORE_ERROR_NOT_FOUND);
 
   stop_and_wait (fixture);
-  listener_clear (&listener);
+  counting_listener_clear (&listener);
 }
 
 static void
 test_update_reconnects (Fixture       *fixture,
                         gconstpointer  data)
 {
-  Listener listener = { 0 };
+  CountingListener listener = { 0 };
   g_autoptr(PetrelAccountRecord) settings = NULL;
   g_autoptr(PetrelAccountRecord) stored = NULL;
   g_autoptr(PetrelAccountStore) store = NULL;
@@ -1140,7 +1092,7 @@ test_update_reconnects (Fixture       *fixture,
   PetrelAccount *account = petrel_accounts_lookup (fixture->accounts, ROMEO);
   PetrelSession *old;
 
-  listener_init (&listener);
+  counting_listener_init (&listener);
   petrel_accounts_start (fixture->accounts);
   wait_until (account_waiting, account);
   old = fixture->entry->session;
@@ -1159,7 +1111,7 @@ test_update_reconnects (Fixture       *fixture,
 
   /* A new session, connecting to the new port at once. */
   g_assert_true (fixture->entry->session != old);
-  wait_until (has_attempt, &listener);
+  wait_until (counting_listener_has_attempt, &listener);
   g_assert_cmpint (petrel_account_get_state (account), ==, PETREL_ACCOUNT_CONNECTING);
 
   contents = accounts_ini (fixture);
@@ -1196,7 +1148,7 @@ test_update_reconnects (Fixture       *fixture,
   g_assert_null (strstr (contents, "transport="));
 
   stop_and_wait (fixture);
-  listener_clear (&listener);
+  counting_listener_clear (&listener);
 }
 
 static void

@@ -14,52 +14,11 @@
 
 #include <adwaita.h>
 
+#include "counting-listener.h"
 #include "petrel-account-settings-window.h"
 
 #define ROMEO "romeo@montague.lit"
 
-typedef struct
-{
-  GSocketService *service;
-  guint16 port;
-  guint attempts;
-  GPtrArray *connections;
-} Listener;
-
-static gboolean
-incoming_cb (GSocketService    *service,
-             GSocketConnection *connection,
-             GObject           *source,
-             gpointer           user_data)
-{
-  Listener *listener = user_data;
-
-  listener->attempts++;
-  g_ptr_array_add (listener->connections, g_object_ref (connection));
-  return TRUE;
-}
-
-static void
-listener_init (Listener *listener)
-{
-  g_autoptr(GError) error = NULL;
-
-  listener->service = g_socket_service_new ();
-  listener->connections = g_ptr_array_new_with_free_func (g_object_unref);
-  listener->port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (listener->service), NULL, &error);
-  g_assert_no_error (error);
-  g_signal_connect (listener->service, "incoming", G_CALLBACK (incoming_cb), listener);
-  g_socket_service_start (listener->service);
-}
-
-static void
-listener_clear (Listener *listener)
-{
-  g_socket_service_stop (listener->service);
-  g_socket_listener_close (G_SOCKET_LISTENER (listener->service));
-  g_clear_object (&listener->service);
-  g_clear_pointer (&listener->connections, g_ptr_array_unref);
-}
 
 static void
 wait_until (gboolean (*done) (gpointer),
@@ -85,11 +44,6 @@ run_for (guint msec)
       g_usleep (1000);
 }
 
-static gboolean
-has_attempt (gpointer data)
-{
-  return ((Listener *) data)->attempts > 0;
-}
 
 static gboolean
 not_busy (gpointer data)
@@ -235,19 +189,19 @@ test_edit_disable_save (void)
   g_autofree char *contents = NULL;
   g_autofree char *expected = NULL;
   g_autoptr(PetrelAccountRecord) settings = NULL;
-  Listener first = { 0 }, second = { 0 };
+  CountingListener first = { 0 }, second = { 0 };
   PetrelAccountSettingsWindow *window;
   PetrelAccountSettingsPage *page;
   PetrelAccounts *accounts;
   PetrelAccount *account;
   guint attempts;
 
-  listener_init (&first);
-  listener_init (&second);
+  counting_listener_init (&first);
+  counting_listener_init (&second);
   accounts = open_profile (profile, first.port);
   account = petrel_accounts_lookup (accounts, ROMEO);
   petrel_accounts_start (accounts);
-  wait_until (has_attempt, &first);
+  wait_until (counting_listener_has_attempt, &first);
 
   window = petrel_account_settings_window_new (accounts);
   g_object_ref (window);
@@ -298,7 +252,7 @@ test_edit_disable_save (void)
   g_assert_cmpuint (settings->port, ==, second.port);
   g_assert_cmpstr (settings->transport, ==, "tcp");
   g_assert_cmpstr (settings->websocket_url, ==, "wss://montague.lit/xmpp-websocket");
-  wait_until (has_attempt, &second);
+  wait_until (counting_listener_has_attempt, &second);
   /* The form shows what was stored. */
   g_assert_cmpuint (adw_combo_row_get_selected (child (page, "transport_row")), ==, 1);
   g_assert_cmpstr (text_of (page, "host_row"), ==, "localhost");
@@ -338,8 +292,8 @@ test_edit_disable_save (void)
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (window);
   g_assert_finalize_object (accounts);
-  listener_clear (&first);
-  listener_clear (&second);
+  counting_listener_clear (&first);
+  counting_listener_clear (&second);
   remove_tree (profile);
 }
 
@@ -348,12 +302,12 @@ test_password_bad_port_and_remove (void)
 {
   g_autofree char *profile = g_dir_make_tmp ("petrel-ui-XXXXXX", NULL);
   g_autofree char *contents = NULL;
-  Listener listener = { 0 };
+  CountingListener listener = { 0 };
   PetrelAccountSettingsWindow *window;
   PetrelAccountSettingsPage *page;
   PetrelAccounts *accounts;
 
-  listener_init (&listener);
+  counting_listener_init (&listener);
   accounts = open_profile (profile, listener.port);
 
   window = petrel_account_settings_window_new (accounts);
@@ -406,7 +360,7 @@ test_password_bad_port_and_remove (void)
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (window);
   g_assert_finalize_object (accounts);
-  listener_clear (&listener);
+  counting_listener_clear (&listener);
   remove_tree (profile);
 }
 
